@@ -1,0 +1,59 @@
+import type { ConnectionTarget, DialectName } from '../config/connection-url.js'
+import type { Schema } from '../schema/model.js'
+
+/** What a database can and cannot do, as data. Defaults live in one place per dialect. */
+export interface DialectCapabilities {
+  /** DDL statements roll back with their transaction (PostgreSQL, SQLite; not MySQL). */
+  readonly transactionalDdl: boolean
+  /** The server offers session-scoped advisory locks. */
+  readonly advisoryLocks: boolean
+  /** Several named schemas (namespaces) live in one database. */
+  readonly schemas: boolean
+}
+
+/** A row as a driver returns it. */
+export type Row = Record<string, unknown>
+
+/**
+ * One open connection. Every statement plumbline sends goes through `query` or `execute`,
+ * so `roundTrips` counts exactly what crossed the wire (benchmarks and the one-round-trip
+ * promise of `ensureHealthy` rely on it).
+ */
+export interface Connection {
+  readonly dialect: DialectName
+  readonly target: ConnectionTarget
+  /** Statements sent since the connection opened. */
+  readonly roundTrips: number
+  /** One statement with positional parameters (`$1` on PostgreSQL, `?` on SQLite and MySQL). */
+  query<R extends Row = Row>(sql: string, params?: ReadonlyArray<unknown>): Promise<R[]>
+  /** A script of one or more statements with no result (counted as one round trip). */
+  execute(sql: string): Promise<void>
+  /** Runs `fn` inside BEGIN … COMMIT on this connection; rolls back when it throws. */
+  transaction<T>(fn: () => Promise<T>): Promise<T>
+  close(): Promise<void>
+}
+
+/** Which objects to read when only some are needed (verification reads what a delta touches). */
+export interface IntrospectOptions {
+  /**
+   * Relation and routine names (tables, views, sequences, types, functions) to read, with
+   * everything that belongs to them (columns, constraints, indexes, triggers). Absent: everything.
+   */
+  readonly only?: ReadonlyArray<{ readonly schema?: string; readonly name: string }>
+}
+
+/** Connects with or without creating the database (SQLite creates a missing file only when asked). */
+export interface ConnectOptions {
+  readonly create?: boolean
+  /** Shown to the server as the application name where it keeps one. */
+  readonly applicationName?: string
+}
+
+/** The SQL semantics of one database kind, apart from the driver that carries them. */
+export interface Dialect {
+  readonly name: DialectName
+  readonly capabilities: DialectCapabilities
+  connect(target: ConnectionTarget, options?: ConnectOptions): Promise<Connection>
+  /** Reads the live schema into the model; plumbline's own `plumbline_*` tables are never part of it. */
+  introspect(conn: Connection, options?: IntrospectOptions): Promise<Schema>
+}

@@ -1,0 +1,14 @@
+import type { Dialect } from '../dialect.js'
+import { connectPostgres } from './postgres-connection.js'
+import { introspectPostgres } from './postgres-introspector.js'
+
+/** PostgreSQL through node-postgres: transactional DDL, session advisory locks, many schemas. */
+export const postgresDialect: Dialect = Object.freeze<Dialect>({
+  name: 'postgres',
+  capabilities: Object.freeze({ transactionalDdl: true, advisoryLocks: true, schemas: true }),
+  connect: (target, options) => {
+    if (target.dialect !== 'postgres') throw new TypeError(`postgres dialect given a ${target.dialect} URL`)
+    return connectPostgres(target, options)
+  },
+  introspect: (conn, options) => introspectPostgres(conn, options),
+})

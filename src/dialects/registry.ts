@@ -1,0 +1,31 @@
+import type { ConnectionTarget, DialectName } from '../config/connection-url.js'
+import { PlumblineError } from '../errors/plumbline-error.js'
+import type { ConnectOptions, Connection, Dialect } from './dialect.js'
+
+/**
+ * The dialect for a database kind. Loaded lazily, so a SQLite user never loads `pg`.
+ */
+export async function dialectFor(name: DialectName): Promise<Dialect> {
+  switch (name) {
+    case 'sqlite':
+      return (await import('./sqlite/sqlite-dialect.js')).sqliteDialect
+    case 'postgres':
+      return (await import('./postgres/postgres-dialect.js')).postgresDialect
+    case 'mysql':
+      throw new PlumblineError({
+        code: 'DIALECT_UNSUPPORTED',
+        message: 'MySQL and MariaDB are not supported by this version of plumbline yet',
+        hint: 'use a sqlite: or postgres:// URL',
+      })
+  }
+}
+
+/** Connects to a target with its dialect; returns both. */
+export async function open(
+  target: ConnectionTarget,
+  options?: ConnectOptions,
+): Promise<{ dialect: Dialect; conn: Connection }> {
+  const dialect = await dialectFor(target.dialect)
+  const conn = await dialect.connect(target, options)
+  return { dialect, conn }
+}

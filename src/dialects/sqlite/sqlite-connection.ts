@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs'
+import Database from 'better-sqlite3'
+import type { SqliteTarget } from '../../config/connection-url.js'
+import { PlumblineError } from '../../errors/plumbline-error.js'
+import type { ConnectOptions, Connection, Row } from '../dialect.js'
+
+/** Opens a SQLite database file. better-sqlite3 is synchronous; the interface is not. */
+export async function connectSqlite(target: SqliteTarget, options: ConnectOptions = {}): Promise<Connection> {
+  const memory = target.path === ':memory:'
+  if (!memory && !options.create && !existsSync(target.path)) {
+    throw new PlumblineError({
+      code: 'FILE_NOT_FOUND',
+      message: `SQLite database ${target.path} does not exist`,
+      hint: 'check the path, or run `plumbline up` to create the database and apply the migrations',
+    })
+  }
+  let db: Database.Database
+  try {
+    db = new Database(target.path, { fileMustExist: !memory && !options.create })
+    // A file that is not SQLite opens fine and fails on first read: read now, so the error names the file.
+    db.prepare('SELECT count(*) FROM sqlite_schema').get()
+    db.pragma('busy_timeout = 5000')
+  } catch (error) {
+    throw mapSqliteError(error, target)
+  }
+  return new SqliteConnection(db, target)
+}
+
+class SqliteConnection implements Connection {
+  readonly dialect = 'sqlite' as const
+  readonly target: SqliteTarget
+  readonly #db: Database.Database
+  #roundTrips = 0
+
+  constructor(db: Database.Database, target: SqliteTarget) {
+    this.#db = db
+    this.target = target
+  }
+
+  get roundTrips(): number {
+    return this.#roundTrips
+  }
+
+  async query<R extends Row = Row>(sql: string, params: ReadonlyArray<unknown> = []): Promise<R[]> {
+    this.#roundTrips++
+    try {
+      const statement = this.#db.prepare(sql)
+      if (statement.reader) return statement.all(...params) as R[]
+      statement.run(...params)
+      return []
+    } catch (error) {
+      throw mapSqliteError(error, this.target, sql)
+    }
+  }
+
+  async execute(sql: string): Promise<void> {
+    this.#roundTrips++
+    try {
+      this.#db.exec(sql)
+    } catch (error) {
+      throw mapSqliteError(error, this.target, sql)
+    }
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    // IMMEDIATE takes the write lock up front: two writers queue on busy_timeout instead of
+    // deadlocking on a lock upgrade half-way through a migration.
+    await this.execute('BEGIN IMMEDIATE')
+    try {
+      const result = await fn()
+      await this.execute('COMMIT')
+      return result
+    } catch (error) {
+      if (this.#db.inTransaction) this.#db.exec('ROLLBACK')
+      throw error
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close()
+  }
+}
+
+/** Maps a better-sqlite3 error to a coded plumbline error; the driver error stays as `cause`. */
+export function mapSqliteError(error: unknown, target: SqliteTarget, sql?: string): PlumblineError {
+  const code = String((error as { code?: unknown }).code ?? '')
+  const message = error instanceof Error ? error.message : String(error)
+  if (code === 'SQLITE_NOTADB') {
+    return new PlumblineError({
+      code: 'NOT_A_DATABASE',
+      message: `${target.path} is not a SQLite database`,
+      hint: 'check that the URL names the database file and not another file',
+      cause: error,
+    })
+  }
+  if (code === 'SQLITE_CANTOPEN') {
+    return existsSync(target.path)
+      ? new PlumblineError({
+          code: 'PERMISSION_DENIED',
+          message: `cannot open SQLite database ${target.path}`,
+          hint: 'check the permissions of the file and of its folder (SQLite writes a journal beside it)',
+          cause: error,
+        })
+      : new PlumblineError({
+          code: 'FILE_NOT_FOUND',
+          message: `cannot create or open SQLite database ${target.path}`,
+          hint: 'check that the folder exists and is writable',
+          cause: error,
+        })
+  }
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') {
+    return new PlumblineError({
+      code: 'PERMISSION_DENIED',
+      message: `SQLite refused a write to ${target.path}: ${message}`,
+      hint: 'check that the file and its folder are writable by this user',
+      cause: error,
+    })
+  }
+  return new PlumblineError({
+    code: 'QUERY_FAILED',
+    message: `SQLite: ${message}`,
+    hint: sql === undefined ? undefined : 'the statement is in the error details',
+    details: { sqliteCode: code, ...(sql === undefined ? {} : { statement: sql }) },
+    cause: error,
+  })
+}

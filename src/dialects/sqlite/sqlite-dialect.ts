@@ -1,0 +1,14 @@
+import type { Dialect } from '../dialect.js'
+import { connectSqlite } from './sqlite-connection.js'
+import { introspectSqlite } from './sqlite-introspector.js'
+
+/** SQLite through better-sqlite3: transactional DDL, one writer at a time, no advisory locks. */
+export const sqliteDialect: Dialect = Object.freeze<Dialect>({
+  name: 'sqlite',
+  capabilities: Object.freeze({ transactionalDdl: true, advisoryLocks: false, schemas: false }),
+  connect: (target, options) => {
+    if (target.dialect !== 'sqlite') throw new TypeError(`sqlite dialect given a ${target.dialect} URL`)
+    return connectSqlite(target, options)
+  },
+  introspect: (conn, options) => introspectSqlite(conn, options),
+})

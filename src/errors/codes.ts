@@ -1,0 +1,35 @@
+/**
+ * Every error code plumbline raises, with the exit code the CLI maps it to.
+ * Each code is documented in docs/errors.md; a test keeps the two in step.
+ */
+export const ERROR_CODES = {
+  // usage, configuration and input (exit 2)
+  USAGE: 2,
+  CONFIRMATION_REQUIRED: 2,
+  CONFIG_INVALID: 2,
+  URL_MISSING: 2,
+  URL_INVALID: 2,
+  DIALECT_UNSUPPORTED: 2,
+  // connection (exit 2)
+  CONNECTION_REFUSED: 2,
+  HOST_NOT_FOUND: 2,
+  CONNECTION_TIMEOUT: 2,
+  AUTHENTICATION_FAILED: 2,
+  DATABASE_NOT_FOUND: 2,
+  NOT_A_DATABASE: 2,
+  PERMISSION_DENIED: 2,
+  FILE_NOT_FOUND: 2,
+  // execution (exit 1)
+  QUERY_FAILED: 1,
+  INTROSPECTION_FAILED: 1,
+  // anything plumbline did not foresee
+  INTERNAL: 1,
+} as const
+
+/** A stable, documented error code. */
+export type ErrorCode = keyof typeof ERROR_CODES
+
+/** The CLI exit code for an error code. */
+export function exitCodeFor(code: ErrorCode): 0 | 1 | 2 | 3 {
+  return ERROR_CODES[code] as 0 | 1 | 2 | 3
+}

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseConnectionUrl } from '../../src/config/connection-url.js'
+import type { Connection, Dialect } from '../../src/dialects/dialect.js'
+import { dialectFor } from '../../src/dialects/registry.js'
+import { diff, isEmptyDiff } from '../../src/schema/diff.js'
+import { fingerprint } from '../../src/schema/fingerprint.js'
+import { objectKey, type Schema } from '../../src/schema/model.js'
+import { createFreshDatabase, dialectTargets, type FreshDatabase } from '../support/database.js'
+import type { DialectExactness } from './exactness/types.js'
+import { REQUIRED_CASES } from './exactness/types.js'
+
+async function exactnessFor(dialect: string): Promise<DialectExactness> {
+  return (await import(`./exactness/${dialect}.js`)).default as DialectExactness
+}
+
+async function build(db: FreshDatabase, dialect: Dialect, statements: ReadonlyArray<string>): Promise<Connection> {
+  const conn = await dialect.connect(parseConnectionUrl(db.url), { create: true })
+  for (const sql of statements) await conn.execute(sql)
+  return conn
+}
+
+class Rollback extends Error {}
+
+/** Runs `change` inside a transaction, introspects, and rolls the change back. */
+async function introspectWith(dialect: Dialect, conn: Connection, change: string): Promise<Schema> {
+  let changed: Schema | undefined
+  await conn
+    .transaction(async () => {
+      await conn.execute(change)
+      changed = await dialect.introspect(conn)
+      throw new Rollback()
+    })
+    .catch((e) => {
+      if (!(e instanceof Rollback)) throw e
+    })
+  return changed!
+}
+
+for (const target of dialectTargets()) {
+  describe(`${target.name}: schema model is exact and sensitive`, async () => {
+    const spec = await exactnessFor(target.dialect)
+    const dialect = await dialectFor(target.dialect)
+    let first: FreshDatabase
+    let second: FreshDatabase
+    let conn: Connection
+    let base: Schema
+
+    beforeAll(async () => {
+      first = await createFreshDatabase(target)
+      second = await createFreshDatabase(target)
+      conn = await build(first, dialect, spec.base)
+      base = await dialect.introspect(conn)
+    })
+    afterAll(async () => {
+      await conn?.close()
+      await first?.drop()
+      await second?.drop()
+    })
+
+    it('models every object of the base schema, and none of plumbline’s own tables', () => {
+      expect(base.objects.length).toBeGreaterThan(10)
+      expect(base.objects.some((o) => o.name.startsWith('plumbline_') || o.table?.startsWith('plumbline_'))).toBe(false)
+    })
+
+    it('gives the same fingerprint to the same schema built with statements in another order', async () => {
+      const other = await build(second, dialect, spec.baseReordered)
+      try {
+        const schema = await dialect.introspect(other)
+        expect(diff(base, schema)).toEqual({ missing: [], extra: [], changed: [] })
+        expect(fingerprint(schema)).toBe(fingerprint(base))
+      } finally {
+        await other.close()
+      }
+    })
+
+    it('keeps the fingerprint through data, maintenance and a reconnect', async () => {
+      const other = await dialect.connect(parseConnectionUrl(second.url))
+      try {
+        for (const sql of spec.data) await other.execute(sql)
+        for (const sql of spec.maintenance) await other.execute(sql)
+      } finally {
+        await other.close()
+      }
+      const again = await dialect.connect(parseConnectionUrl(second.url))
+      try {
+        const schema = await dialect.introspect(again)
+        expect(isEmptyDiff(diff(base, schema))).toBe(true)
+        expect(fingerprint(schema)).toBe(fingerprint(base))
+      } finally {
+        await again.close()
+      }
+    })
+
+    it('has every required single-change case', () => {
+      const ids = new Set(spec.cases.map((c) => c.id))
+      expect((REQUIRED_CASES[target.dialect] ?? []).filter((id) => !ids.has(id))).toEqual([])
+    })
+
+    for (const change of spec.cases) {
+      it(`names exactly the changed object: ${change.id}`, async () => {
+        const changed = await introspectWith(dialect, conn, change.change)
+        expect(fingerprint(changed)).not.toBe(fingerprint(base))
+        const d = diff(base, changed)
+        const named = [
+          ...d.missing.map((o) => ({ as: 'missing', key: objectKey(o) })),
+          ...d.extra.map((o) => ({ as: 'extra', key: objectKey(o) })),
+          ...d.changed.map((c) => ({ as: 'changed', key: c.key })),
+        ].sort((a, b) => a.key.localeCompare(b.key))
+        const expected = change.expect
+          .map((e) => ({
+            as: e.as,
+            key: objectKey({ ...e, schema: e.schema ?? (target.dialect === 'postgres' ? 'public' : undefined) }),
+          }))
+          .sort((a, b) => a.key.localeCompare(b.key))
+        expect(named).toEqual(expected)
+        // the rollback restored the base exactly
+        expect(fingerprint(await dialect.introspect(conn))).toBe(fingerprint(base))
+      })
+    }
+  })
+}
