@@ -12,10 +12,10 @@ export function fingerprint(schema: Schema): string {
   const hash = createHash('sha256')
   hash.update(`plumbline-schema-v1\n${schema.dialect}\n`)
   for (const object of schema.objects) {
-    hash.update(objectKey(object))
-    hash.update('\t')
-    hash.update(object.definition)
-    hash.update('\n')
+    // Length-prefixed fields: a definition that contains a newline or a key-like text cannot
+    // make two different schemas hash alike.
+    const key = objectKey(object)
+    hash.update(`${key.length}:${key}${object.definition.length}:${object.definition}\n`)
   }
   return hash.digest('hex')
 }
