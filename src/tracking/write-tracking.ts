@@ -1,0 +1,76 @@
+import type { DialectName } from '../config/connection-url.js'
+import type { Connection } from '../dialects/dialect.js'
+import type { TrackingRow } from './tracking-model.js'
+import { EVENTS_TABLE, MIGRATIONS_COLUMNS, MIGRATIONS_TABLE, trackingTablesDdl } from './tracking-tables.js'
+
+/** Creates `plumbline_migrations` and `plumbline_events` when they do not exist. */
+export async function ensureTrackingTables(conn: Connection): Promise<void> {
+  for (const ddl of trackingTablesDdl(conn.dialect)) await conn.query(ddl)
+}
+
+/** Positional parameter markers for a dialect: `$1, $2` on PostgreSQL, `?, ?` elsewhere. */
+export function placeholders(dialect: DialectName, count: number, from = 1): string {
+  return Array.from({ length: count }, (_, i) => (dialect === 'postgres' ? `$${from + i}` : '?')).join(', ')
+}
+
+/** A time as the dialect's column type takes it (MySQL DATETIME has no zone and no `T`). */
+export function timeParam(dialect: DialectName, iso: string): string {
+  return dialect === 'mysql' ? iso.replace('T', ' ').replace(/Z$/, '') : iso
+}
+
+/**
+ * Writes the row of one revision, replacing whatever rows that revision had (there is one row per
+ * revision; a retry overwrites it, and every attempt is in `plumbline_events`).
+ */
+export async function writeTrackingRow(conn: Connection, row: TrackingRow): Promise<void> {
+  const d = conn.dialect
+  await conn.query(`DELETE FROM ${MIGRATIONS_TABLE} WHERE revision = ${placeholders(d, 1)}`, [row.revision])
+  const values: unknown[] = [
+    row.revision,
+    row.checksum,
+    row.normalizedChecksum,
+    row.status,
+    timeParam(d, row.appliedAt),
+    row.startedAt === null ? null : timeParam(d, row.startedAt),
+    row.appliedBy,
+    row.host,
+    row.pid,
+    row.durationMs,
+    row.statementsTotal,
+    row.statementsDone,
+    row.error,
+    row.errorStatement,
+    row.schemaFingerprint,
+    row.plumblineVersion,
+  ]
+  await conn.query(
+    `INSERT INTO ${MIGRATIONS_TABLE} (${MIGRATIONS_COLUMNS.join(', ')}) VALUES (${placeholders(d, values.length)})`,
+    values,
+  )
+}
+
+/** Removes a revision's tracking rows (all of them, if a damaged table holds several). */
+export async function deleteTrackingRow(conn: Connection, revision: string): Promise<void> {
+  await conn.query(`DELETE FROM ${MIGRATIONS_TABLE} WHERE revision = ${placeholders(conn.dialect, 1)}`, [revision])
+}
+
+/** An audit event (contract §3): one per apply, rollback, baseline, repair, recovery. */
+export interface AuditEvent {
+  readonly at: string
+  readonly event: string
+  readonly revision: string | null
+  readonly actor: string
+  readonly host: string
+  readonly pid: number
+  /** Evidence, rows before and after, the reason: stored as JSON. Never a password. */
+  readonly details: Readonly<Record<string, unknown>>
+}
+
+/** Appends one event to `plumbline_events`. */
+export async function appendEvent(conn: Connection, event: AuditEvent): Promise<void> {
+  const d = conn.dialect
+  await conn.query(
+    `INSERT INTO ${EVENTS_TABLE} (at, event, revision, actor, host, pid, details) VALUES (${placeholders(d, 7)})`,
+    [timeParam(d, event.at), event.event, event.revision, event.actor, event.host, event.pid, JSON.stringify(event.details)],
+  )
+}
