@@ -1,4 +1,5 @@
 import type { ConnectionTarget, DialectName } from '../config/connection-url.js'
+import type { MigrationLock } from '../lock/migration-lock.js'
 import type { Schema } from '../schema/model.js'
 
 /** What a database can and cannot do, as data. Defaults live in one place per dialect. */
@@ -56,4 +57,6 @@ export interface Dialect {
   connect(target: ConnectionTarget, options?: ConnectOptions): Promise<Connection>
   /** Reads the live schema into the model; plumbline's own `plumbline_*` tables are never part of it. */
   introspect(conn: Connection, options?: IntrospectOptions): Promise<Schema>
+  /** The migration lock, held on `conn` (the connection that runs the migrations). */
+  lock(conn: Connection): MigrationLock
 }

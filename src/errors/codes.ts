@@ -22,6 +22,9 @@ export const ERROR_CODES = {
   // execution (exit 1)
   QUERY_FAILED: 1,
   INTROSPECTION_FAILED: 1,
+  // the migration lock (exit 1: wait, or stop the other run)
+  LOCK_TIMEOUT: 1,
+  LOCKED: 1,
   // anything plumbline did not foresee
   INTERNAL: 1,
 } as const

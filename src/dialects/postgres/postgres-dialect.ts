@@ -1,6 +1,7 @@
 import type { Dialect } from '../dialect.js'
 import { connectPostgres } from './postgres-connection.js'
 import { introspectPostgres } from './postgres-introspector.js'
+import { postgresLock } from './postgres-lock.js'
 
 /** PostgreSQL through node-postgres: transactional DDL, session advisory locks, many schemas. */
 export const postgresDialect: Dialect = Object.freeze<Dialect>({
@@ -10,5 +11,6 @@ export const postgresDialect: Dialect = Object.freeze<Dialect>({
     if (target.dialect !== 'postgres') throw new TypeError(`postgres dialect given a ${target.dialect} URL`)
     return connectPostgres(target, options)
   },
+  lock: (conn) => postgresLock(conn),
   introspect: (conn, options) => introspectPostgres(conn, options),
 })

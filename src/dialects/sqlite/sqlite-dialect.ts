@@ -1,6 +1,7 @@
 import type { Dialect } from '../dialect.js'
 import { connectSqlite } from './sqlite-connection.js'
 import { introspectSqlite } from './sqlite-introspector.js'
+import { sqliteLock } from './sqlite-lock.js'
 
 /** SQLite through better-sqlite3: transactional DDL, one writer at a time, no advisory locks. */
 export const sqliteDialect: Dialect = Object.freeze<Dialect>({
@@ -10,5 +11,6 @@ export const sqliteDialect: Dialect = Object.freeze<Dialect>({
     if (target.dialect !== 'sqlite') throw new TypeError(`sqlite dialect given a ${target.dialect} URL`)
     return connectSqlite(target, options)
   },
+  lock: (conn) => sqliteLock(conn),
   introspect: (conn, options) => introspectSqlite(conn, options),
 })

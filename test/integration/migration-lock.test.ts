@@ -1,0 +1,123 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { parseConnectionUrl } from '../../src/config/connection-url.js'
+import type { Connection, Dialect } from '../../src/dialects/dialect.js'
+import { open } from '../../src/dialects/registry.js'
+import { isPlumblineError } from '../../src/errors/plumbline-error.js'
+import type { LockRequest } from '../../src/lock/migration-lock.js'
+import { createFreshDatabase, dialectTargets, type FreshDatabase } from '../support/database.js'
+
+const holdLock = fileURLToPath(new URL('../fixtures/processes/hold-lock.mjs', import.meta.url))
+
+function request(timeoutMs: number): LockRequest {
+  return { timeoutMs, owner: { host: 'web-1', pid: 4242, since: '2025-07-11T10:00:00.000Z' } }
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await promise
+  } catch (e) {
+    if (isPlumblineError(e)) return { code: e.code, message: e.message }
+    throw e
+  }
+  throw new Error('expected the lock to be refused')
+}
+
+/** Starts a process that takes the lock, resolved once it holds it. */
+function startHolder(url: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [holdLock, url], { stdio: ['ignore', 'pipe', 'inherit'] })
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('locked') && resolve(child))
+    child.once('exit', (code) => reject(new Error(`lock holder exited with ${code}`)))
+  })
+}
+
+for (const target of dialectTargets()) {
+  describe(`${target.name}: migration lock`, () => {
+    let db: FreshDatabase
+    let url: string
+    let a: { dialect: Dialect; conn: Connection }
+    let b: { dialect: Dialect; conn: Connection }
+
+    beforeEach(async () => {
+      db = await createFreshDatabase(target)
+      url = target.dialect === 'sqlite' ? parseConnectionUrl(db.url).redacted.replace(/^sqlite:/, '') : db.url
+      a = await open(parseConnectionUrl(db.url), { create: true })
+      b = await open(parseConnectionUrl(db.url))
+    })
+    afterEach(async () => {
+      await a.conn.close()
+      await b.conn.close()
+      await db.drop()
+    })
+
+    it('is free on a database nobody migrates', async () => {
+      expect(await a.dialect.lock(a.conn).holder()).toBeNull()
+    })
+
+    if (target.dialect === 'postgres') {
+      it('refuses a second holder at once with --lock-timeout 0, naming the first', async () => {
+        await a.dialect.lock(a.conn).acquire(request(0))
+        const refused = await errorOf(b.dialect.lock(b.conn).acquire(request(0)))
+        expect(refused.code).toBe('LOCKED')
+        expect(refused.message).toContain('plumbline on web-1 (pid 4242) since 2025-07-11T10:00:00Z')
+        const holder = await b.dialect.lock(b.conn).holder()
+        expect(holder).toMatchObject({ host: 'web-1', pid: 4242, since: '2025-07-11T10:00:00Z' })
+        expect(holder?.session).toEqual(expect.any(Number))
+      })
+
+      it('waits up to the timeout, then fails with LOCK_TIMEOUT', async () => {
+        await a.dialect.lock(a.conn).acquire(request(0))
+        const started = Date.now()
+        const refused = await errorOf(b.dialect.lock(b.conn).acquire(request(300)))
+        expect(refused.code).toBe('LOCK_TIMEOUT')
+        expect(Date.now() - started).toBeGreaterThanOrEqual(250)
+      })
+
+      it('is taken by the waiter once the holder releases it', async () => {
+        const lockA = a.dialect.lock(a.conn)
+        await lockA.acquire(request(0))
+        const waiting = b.dialect.lock(b.conn).acquire(request(10_000))
+        await new Promise((r) => setTimeout(r, 100))
+        await lockA.release()
+        await waiting
+        expect(await a.dialect.lock(a.conn).holder()).toMatchObject({ host: 'web-1' })
+      })
+    } else {
+      it('reports a writer holding the database, and nothing once it is done', async () => {
+        await a.conn.execute('BEGIN IMMEDIATE')
+        expect(await b.dialect.lock(b.conn).holder()).toMatchObject({
+          description: expect.stringContaining('write lock'),
+        })
+        await a.conn.execute('ROLLBACK')
+        expect(await b.dialect.lock(b.conn).holder()).toBeNull()
+      })
+
+      it('fails fast with a zero timeout while another writer holds the database', async () => {
+        await a.conn.execute('BEGIN IMMEDIATE')
+        await b.dialect.lock(b.conn).acquire(request(0))
+        const refused = await errorOf(b.conn.transaction(async () => {}))
+        expect(refused.message).toMatch(/locked|busy/i)
+        await a.conn.execute('ROLLBACK')
+      })
+    }
+
+    it('is never left behind by a holder killed with SIGKILL', async () => {
+      const child = await startHolder(url)
+      expect(await b.dialect.lock(b.conn).holder()).not.toBeNull()
+      child.kill('SIGKILL')
+      await new Promise((r) => child.once('exit', r))
+      // PostgreSQL: the server ended the dead session and its lock; a leftover lock would time out here.
+      await b.dialect.lock(b.conn).acquire(request(5000))
+      if (target.dialect === 'postgres') {
+        expect(await a.dialect.lock(a.conn).holder()).toMatchObject({ host: 'web-1', pid: 4242 })
+      } else {
+        // SQLite: the OS dropped the file lock and the half-done write was rolled back.
+        expect(await b.dialect.lock(b.conn).holder()).toBeNull()
+        await b.conn.transaction(async () => {})
+        expect(await b.conn.query("SELECT name FROM sqlite_schema WHERE name = 'half_done'")).toEqual([])
+      }
+    })
+  })
+}
