@@ -22,6 +22,15 @@ export const ERROR_CODES = {
   // execution (exit 1)
   QUERY_FAILED: 1,
   INTROSPECTION_FAILED: 1,
+  // the history file beside the migrations (exit 2: bad input)
+  HISTORY_FILE_INVALID: 2,
+  HISTORY_STALE: 2,
+  HISTORY_REPLAY_FAILED: 2,
+  SHADOW_UNAVAILABLE: 2,
+  // running migrations (exit 1: fix and run again)
+  MIGRATION_FAILED: 1,
+  MIGRATION_INVALID: 2,
+  NO_DOWN_SECTION: 2,
   // the migration lock (exit 1: wait, or stop the other run)
   LOCK_TIMEOUT: 1,
   LOCKED: 1,

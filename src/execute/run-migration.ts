@@ -1,0 +1,113 @@
+import type { Connection } from '../dialects/dialect.js'
+import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
+import type { Migration, Statement } from '../source/migration.js'
+
+/** A loaded code migration's functions. */
+export interface CodeModule {
+  up(ctx: unknown): Promise<void> | void
+  down?(ctx: unknown): Promise<void> | void
+}
+
+/** How to run one migration section. */
+export interface RunOptions {
+  readonly direction: 'up' | 'down'
+  /** Statements already done in an earlier attempt: resume after them. */
+  readonly skip?: number
+  /** Called after each statement took effect, with how many are done: the journal. */
+  readonly onStatement?: (done: number, statement: Statement) => Promise<void>
+  /** Loads a code migration's module (only needed for code migrations). */
+  readonly loadCode?: (migration: Migration) => Promise<CodeModule>
+  /** Builds the `ctx` given to a code migration; each statement it runs is reported like a SQL one. */
+  readonly codeContext?: (conn: Connection, onStatement: (sql: string) => Promise<void>) => unknown
+}
+
+/** What a run did. */
+export interface RunResult {
+  /** Statements that took effect, counting those skipped as done before. */
+  readonly statementsDone: number
+  /** Statements in the section (code migrations: the statements they ran). */
+  readonly statementsTotal: number
+}
+
+/**
+ * Runs one section of a migration statement by statement on `conn`, in whatever transaction the
+ * caller opened (or none). A failed statement becomes `MIGRATION_FAILED`, which names the
+ * revision, the statement and its line, carries the server's words, and says how many statements
+ * took effect before it.
+ */
+export async function runMigration(conn: Connection, migration: Migration, options: RunOptions): Promise<RunResult> {
+  if (migration.kind === 'sql') {
+    const section = options.direction === 'up' ? migration.up : migration.down
+    if (section === undefined) {
+      throw new PlumblineError({
+        code: 'NO_DOWN_SECTION',
+        message: `migration ${migration.id} has no down section: it cannot be reverted`,
+        hint: `add a "-- plumbline:down" section to ${migration.path}, or write a new migration that undoes it`,
+      })
+    }
+    const statements = section.statements
+    const skip = options.skip ?? 0
+    for (let i = skip; i < statements.length; i++) {
+      const statement = statements[i]!
+      try {
+        await conn.execute(statement.sql)
+      } catch (error) {
+        throw statementFailed(migration, statement, i, statements.length, error)
+      }
+      await options.onStatement?.(i + 1, statement)
+    }
+    return { statementsDone: statements.length, statementsTotal: statements.length }
+  }
+  if (!options.loadCode || !options.codeContext) {
+    throw new PlumblineError({
+      code: 'INTERNAL',
+      message: `code migration ${migration.id} cannot run here: no module loader was given`,
+    })
+  }
+  const module = await options.loadCode(migration)
+  const fn = options.direction === 'up' ? module.up : module.down
+  if (typeof fn !== 'function') {
+    throw new PlumblineError({
+      code: options.direction === 'up' ? 'MIGRATION_INVALID' : 'NO_DOWN_SECTION',
+      message: `${migration.path} exports no ${options.direction}(ctx) function`,
+      hint: `export async function ${options.direction}(ctx) { await ctx.sql\`…\` }`,
+    })
+  }
+  let done = 0
+  const ctx = options.codeContext(conn, async (sql) => {
+    done++
+    await options.onStatement?.(done, { sql, line: 0 })
+  })
+  try {
+    await fn.call(module, ctx)
+  } catch (error) {
+    throw statementFailed(migration, { sql: '(code)', line: 0 }, done, done + 1, error)
+  }
+  return { statementsDone: done, statementsTotal: done }
+}
+
+function statementFailed(
+  migration: Migration,
+  statement: Statement,
+  index: number,
+  total: number,
+  error: unknown,
+): PlumblineError {
+  const server = isPlumblineError(error) ? error : undefined
+  const reason = server ? server.message : error instanceof Error ? error.message : String(error)
+  return new PlumblineError({
+    code: 'MIGRATION_FAILED',
+    message: `migration ${migration.id} failed at statement ${index + 1} of ${total}${statement.line ? ` (line ${statement.line})` : ''}: ${reason}`,
+    hint: server?.hint ?? `fix ${migration.path} and run again: a failed migration that rolled back is simply pending`,
+    details: {
+      revision: migration.id,
+      statementIndex: index,
+      statementsDone: index,
+      statementsTotal: total,
+      statement: statement.sql,
+      line: statement.line,
+      ...(server?.details ?? {}),
+    },
+    cause: error,
+  })
+}

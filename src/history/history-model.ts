@@ -1,0 +1,30 @@
+import type { DialectName } from '../config/connection-url.js'
+import type { Schema } from '../schema/model.js'
+import type { RevisionDelta } from './revision-delta.js'
+
+/** The expected state after one revision. */
+export interface RevisionState {
+  readonly id: string
+  readonly checksum: string
+  readonly normalizedChecksum: string
+  /** Fingerprint of the expected schema after this revision. */
+  readonly fingerprint: string
+  readonly delta: RevisionDelta
+  /** The expected schema after this revision (rebuilt from the deltas, never stored). */
+  readonly schema: Schema
+}
+
+/**
+ * The history: what the schema must look like after each revision, in order. The empty schema
+ * before the first revision is `initial`.
+ */
+export interface History {
+  readonly dialect: DialectName
+  readonly initial: Schema
+  readonly revisions: ReadonlyArray<RevisionState>
+}
+
+/** The expected state of a revision by id. */
+export function revisionById(history: History, id: string): RevisionState | undefined {
+  return history.revisions.find((r) => r.id === id)
+}

@@ -1,0 +1,53 @@
+import type { DialectName } from '../config/connection-url.js'
+import { createSchema, objectKey, type Schema, type SchemaObject } from '../schema/model.js'
+
+/** What one revision did to the schema: the objects it created, dropped and changed. */
+export interface RevisionDelta {
+  readonly created: ReadonlyArray<SchemaObject>
+  readonly dropped: ReadonlyArray<SchemaObject>
+  readonly changed: ReadonlyArray<{ readonly before: SchemaObject; readonly after: SchemaObject }>
+}
+
+/** The delta that takes `before` to `after`. */
+export function computeDelta(before: Schema, after: Schema): RevisionDelta {
+  const beforeByKey = new Map(before.objects.map((o) => [objectKey(o), o] as const))
+  const created: SchemaObject[] = []
+  const changed: Array<{ before: SchemaObject; after: SchemaObject }> = []
+  for (const object of after.objects) {
+    const key = objectKey(object)
+    const old = beforeByKey.get(key)
+    if (old === undefined) created.push(object)
+    else {
+      if (old.definition !== object.definition || !sameDetails(old, object)) changed.push({ before: old, after: object })
+      beforeByKey.delete(key)
+    }
+  }
+  return Object.freeze({ created, dropped: [...beforeByKey.values()], changed })
+}
+
+/** Applies a delta to a schema: the inverse of {@link computeDelta}. */
+export function applyDelta(dialect: DialectName, before: Schema, delta: RevisionDelta): Schema {
+  const byKey = new Map(before.objects.map((o) => [objectKey(o), o] as const))
+  for (const object of delta.dropped) byKey.delete(objectKey(object))
+  for (const { after } of delta.changed) byKey.set(objectKey(after), after)
+  for (const object of delta.created) byKey.set(objectKey(object), object)
+  return createSchema(dialect, byKey.values())
+}
+
+/** True when a delta changes nothing. */
+export function isEmptyDelta(delta: RevisionDelta): boolean {
+  return delta.created.length === 0 && delta.dropped.length === 0 && delta.changed.length === 0
+}
+
+/** The keys a delta touches: what verification must introspect. */
+export function touchedKeys(delta: RevisionDelta): ReadonlyArray<string> {
+  return [
+    ...delta.created.map(objectKey),
+    ...delta.dropped.map(objectKey),
+    ...delta.changed.map((c) => objectKey(c.after)),
+  ]
+}
+
+function sameDetails(a: SchemaObject, b: SchemaObject): boolean {
+  return JSON.stringify(a.details ?? null) === JSON.stringify(b.details ?? null)
+}
