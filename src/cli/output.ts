@@ -53,8 +53,10 @@ export function createOutput(
   const stderr = options.stderr ?? ((s: string) => void process.stderr.write(s))
   const colorAllowed = !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb'
   const forced = 'FORCE_COLOR' in process.env && process.env.FORCE_COLOR !== '0'
-  const errColor = forced || (colorAllowed && (options.stderrIsTTY ?? process.stderr.isTTY === true)) ? pc : PLAIN
-  const outColor = forced || (colorAllowed && (options.stdoutIsTTY ?? process.stdout.isTTY === true)) ? pc : PLAIN
+  const errColor =
+    forced || (colorAllowed && (options.stderrIsTTY ?? process.stderr.isTTY === true)) ? pc : PLAIN
+  const outColor =
+    forced || (colorAllowed && (options.stdoutIsTTY ?? process.stdout.isTTY === true)) ? pc : PLAIN
   const scrub = (text: string): string => {
     let clean = text
     for (const secret of secrets) if (secret.length > 0) clean = clean.split(secret).join('***')

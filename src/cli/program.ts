@@ -58,7 +58,11 @@ export async function runCli(io: CliIo): Promise<number> {
     return exitCode
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      ) {
         return 0
       }
       return renderError(
@@ -78,9 +82,16 @@ export async function runCli(io: CliIo): Promise<number> {
 function buildProgram(out: Output, run: (fn: (ctx: CommandContext) => Promise<number>) => void): Command {
   const program = new Command('plumbline')
   program
-    .description('Migrations that never lie about the state of a database: verified apply, diagnose, recover, check.')
+    .description(
+      'Migrations that never lie about the state of a database: verified apply, diagnose, recover, check.',
+    )
     .version(VERSION, '-v, --version')
-    .addOption(new Option('--url <url>', 'database URL (default: config url, then $PLUMBLINE_URL, then $DATABASE_URL)'))
+    .addOption(
+      new Option(
+        '--url <url>',
+        'database URL (default: config url, then $PLUMBLINE_URL, then $DATABASE_URL)',
+      ),
+    )
     .addOption(new Option('--dir <path>', 'migrations folder (default: config dir, then ./migrations)'))
     .addOption(new Option('--config <file>', 'config file (default: plumbline.config.{ts,mts,js,mjs,json})'))
     .addOption(new Option('--json', 'print one JSON document on stdout; logs go to stderr'))

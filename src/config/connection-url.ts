@@ -96,7 +96,11 @@ function parseSqlite(url: string, scheme: string, cwd: string): SqliteTarget {
     })
   }
   if (path === '') {
-    throw new PlumblineError({ code: 'URL_INVALID', message: `${JSON.stringify(url)} names no file`, hint: ACCEPTED_FORMS })
+    throw new PlumblineError({
+      code: 'URL_INVALID',
+      message: `${JSON.stringify(url)} names no file`,
+      hint: ACCEPTED_FORMS,
+    })
   }
   return sqliteTarget(path, cwd, url)
 }
@@ -164,7 +168,8 @@ function parseServer(raw: string, dialect: 'postgres' | 'mysql', defaultPort: nu
       hint: `end the URL with /<database>, e.g. ${url.protocol}//user@host:${defaultPort}/app`,
     })
   }
-  const user = url.username === '' ? (dialect === 'postgres' ? 'postgres' : 'root') : decode(url.username, 'user')
+  const user =
+    url.username === '' ? (dialect === 'postgres' ? 'postgres' : 'root') : decode(url.username, 'user')
   return { dialect, host, port, user, password, database, params, redacted, secrets }
 }
 

@@ -58,7 +58,10 @@ async function readConfigModule(path: string): Promise<unknown> {
     throw new PlumblineError({
       code: 'CONFIG_INVALID',
       message: `cannot load config file ${path}: ${cause instanceof Error ? cause.message : String(cause)}`,
-      hint: ext === '.json' ? 'the file must be one JSON object' : 'the file must `export default defineConfig({ … })`',
+      hint:
+        ext === '.json'
+          ? 'the file must be one JSON object'
+          : 'the file must `export default defineConfig({ … })`',
       cause,
     })
   }

@@ -35,7 +35,11 @@ export interface RunResult {
  * revision, the statement and its line, carries the server's words, and says how many statements
  * took effect before it.
  */
-export async function runMigration(conn: Connection, migration: Migration, options: RunOptions): Promise<RunResult> {
+export async function runMigration(
+  conn: Connection,
+  migration: Migration,
+  options: RunOptions,
+): Promise<RunResult> {
   if (migration.kind === 'sql') {
     const section = options.direction === 'up' ? migration.up : migration.down
     if (section === undefined) {
@@ -98,7 +102,9 @@ function statementFailed(
   return new PlumblineError({
     code: 'MIGRATION_FAILED',
     message: `migration ${migration.id} failed at statement ${index + 1} of ${total}${statement.line ? ` (line ${statement.line})` : ''}: ${reason}`,
-    hint: server?.hint ?? `fix ${migration.path} and run again: a failed migration that rolled back is simply pending`,
+    hint:
+      server?.hint ??
+      `fix ${migration.path} and run again: a failed migration that rolled back is simply pending`,
     details: {
       revision: migration.id,
       statementIndex: index,

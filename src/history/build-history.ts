@@ -1,6 +1,6 @@
 import type { Dialect } from '../dialects/dialect.js'
-import { type RunOptions, runMigration } from '../execute/run-migration.js'
 import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
+import { type RunOptions, runMigration } from '../execute/run-migration.js'
 import { fingerprint } from '../schema/fingerprint.js'
 import type { Migration } from '../source/migration.js'
 import type { History, RevisionState } from './history-model.js'

@@ -18,7 +18,8 @@ export function computeDelta(before: Schema, after: Schema): RevisionDelta {
     const old = beforeByKey.get(key)
     if (old === undefined) created.push(object)
     else {
-      if (old.definition !== object.definition || !sameDetails(old, object)) changed.push({ before: old, after: object })
+      if (old.definition !== object.definition || !sameDetails(old, object))
+        changed.push({ before: old, after: object })
       beforeByKey.delete(key)
     }
   }

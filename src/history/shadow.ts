@@ -19,7 +19,12 @@ export async function createShadow(
   options: { readonly shadowUrl?: string } = {},
 ): Promise<Shadow> {
   if (target.dialect === 'sqlite') {
-    const conn = await dialect.connect({ dialect: 'sqlite', path: ':memory:', redacted: 'sqlite::memory:', secrets: [] })
+    const conn = await dialect.connect({
+      dialect: 'sqlite',
+      path: ':memory:',
+      redacted: 'sqlite::memory:',
+      secrets: [],
+    })
     return { conn, drop: () => conn.close() }
   }
   const home = options.shadowUrl ? (parseConnectionUrl(options.shadowUrl) as ServerTarget) : target
@@ -29,7 +34,10 @@ export async function createShadow(
     await admin.execute(`CREATE DATABASE ${name}`)
   } catch (error) {
     await admin.close()
-    if (isPlumblineError(error) && (error.code === 'PERMISSION_DENIED' || error.details?.sqlstate === '42501')) {
+    if (
+      isPlumblineError(error) &&
+      (error.code === 'PERMISSION_DENIED' || error.details?.sqlstate === '42501')
+    ) {
       throw new PlumblineError({
         code: 'SHADOW_UNAVAILABLE',
         message: `user "${home.user}" may not create the temporary database plumbline replays the migrations on`,
@@ -52,7 +60,9 @@ export async function createShadow(
       await conn.close()
       try {
         await admin.execute(
-          dialect.name === 'postgres' ? `DROP DATABASE IF EXISTS ${name} WITH (FORCE)` : `DROP DATABASE IF EXISTS ${name}`,
+          dialect.name === 'postgres'
+            ? `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`
+            : `DROP DATABASE IF EXISTS ${name}`,
         )
       } finally {
         await admin.close()

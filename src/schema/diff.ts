@@ -37,7 +37,11 @@ export function diff(expected: Schema, actual: Schema): SchemaDiff {
     }
   }
   const extra = actual.objects.filter((o) => actualByKey.has(objectKey(o)))
-  return Object.freeze({ missing: Object.freeze(missing), extra: Object.freeze(extra), changed: Object.freeze(changed) })
+  return Object.freeze({
+    missing: Object.freeze(missing),
+    extra: Object.freeze(extra),
+    changed: Object.freeze(changed),
+  })
 }
 
 /** True when the two schemas are equal. */

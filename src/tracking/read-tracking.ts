@@ -70,8 +70,16 @@ export async function readTracking(conn: Connection): Promise<TrackingObservatio
     seen.set(revision, index)
     rows.push(toTrackingRow(row))
   })
-  rows.sort((a, b) => (a.appliedAt < b.appliedAt ? -1 : a.appliedAt > b.appliedAt ? 1 : a.revision < b.revision ? -1 : 1))
-  return Object.freeze({ exists: true, columns, rows: Object.freeze(rows), defects: Object.freeze(defects), raw })
+  rows.sort((a, b) =>
+    a.appliedAt < b.appliedAt ? -1 : a.appliedAt > b.appliedAt ? 1 : a.revision < b.revision ? -1 : 1,
+  )
+  return Object.freeze({
+    exists: true,
+    columns,
+    rows: Object.freeze(rows),
+    defects: Object.freeze(defects),
+    raw,
+  })
 }
 
 function validateRow(row: Readonly<Record<string, string | null>>, index: number): TrackingDefect[] {
@@ -79,10 +87,19 @@ function validateRow(row: Readonly<Record<string, string | null>>, index: number
   const revision = row.revision ?? null
   const base = { row: index, revision, raw: row }
   if (revision === null || revision.trim() === '') {
-    defects.push({ ...base, code: 'NULL_REVISION', column: 'revision', message: `tracking row ${index} has no revision` })
+    defects.push({
+      ...base,
+      code: 'NULL_REVISION',
+      column: 'revision',
+      message: `tracking row ${index} has no revision`,
+    })
   }
   const name = revision ?? `#${index}`
-  if (row.status === undefined || row.status === null || !TRACKING_STATUSES.includes(row.status as TrackingStatus)) {
+  if (
+    row.status === undefined ||
+    row.status === null ||
+    !TRACKING_STATUSES.includes(row.status as TrackingStatus)
+  ) {
     defects.push({
       ...base,
       code: 'GARBAGE_STATUS',

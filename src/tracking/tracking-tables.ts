@@ -74,7 +74,10 @@ export function trackingTablesDdl(dialect: DialectName): ReadonlyArray<string> {
   ]
 }
 
-const TYPES: Record<DialectName, { key: string; short: string; text: string; int: string; time: string; serial: string }> = {
+const TYPES: Record<
+  DialectName,
+  { key: string; short: string; text: string; int: string; time: string; serial: string }
+> = {
   sqlite: {
     key: 'TEXT',
     short: 'TEXT',

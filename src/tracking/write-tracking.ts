@@ -51,7 +51,9 @@ export async function writeTrackingRow(conn: Connection, row: TrackingRow): Prom
 
 /** Removes a revision's tracking rows (all of them, if a damaged table holds several). */
 export async function deleteTrackingRow(conn: Connection, revision: string): Promise<void> {
-  await conn.query(`DELETE FROM ${MIGRATIONS_TABLE} WHERE revision = ${placeholders(conn.dialect, 1)}`, [revision])
+  await conn.query(`DELETE FROM ${MIGRATIONS_TABLE} WHERE revision = ${placeholders(conn.dialect, 1)}`, [
+    revision,
+  ])
 }
 
 /** An audit event (contract §3): one per apply, rollback, baseline, repair, recovery. */
@@ -71,6 +73,14 @@ export async function appendEvent(conn: Connection, event: AuditEvent): Promise<
   const d = conn.dialect
   await conn.query(
     `INSERT INTO ${EVENTS_TABLE} (at, event, revision, actor, host, pid, details) VALUES (${placeholders(d, 7)})`,
-    [timeParam(d, event.at), event.event, event.revision, event.actor, event.host, event.pid, JSON.stringify(event.details)],
+    [
+      timeParam(d, event.at),
+      event.event,
+      event.revision,
+      event.actor,
+      event.host,
+      event.pid,
+      JSON.stringify(event.details),
+    ],
   )
 }

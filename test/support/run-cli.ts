@@ -18,8 +18,12 @@ export async function cli(
     argv,
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? {},
-    stdout: (s) => void (stdout += s),
-    stderr: (s) => void (stderr += s),
+    stdout: (s) => {
+      stdout += s
+    },
+    stderr: (s) => {
+      stderr += s
+    },
     stdinIsTTY: false,
     stdoutIsTTY: false,
     stderrIsTTY: false,

@@ -19,7 +19,8 @@ export default class SummaryReporter implements Reporter {
         const state = test.result().state
         const top = topSuiteName(test)
         const target = /^([a-z0-9]+):/.exec(top)?.[1] ?? 'unit'
-        const bucket = (perTarget[target] ??= { passed: 0, failed: 0, skipped: 0 })
+        perTarget[target] ??= { passed: 0, failed: 0, skipped: 0 }
+        const bucket = perTarget[target]
         if (state === 'passed') {
           passed++
           bucket.passed++

@@ -14,10 +14,16 @@ function codeOf(fn: () => unknown): string {
 
 describe('connection URLs (contract §1)', () => {
   it('reads every SQLite form', () => {
-    expect(parseConnectionUrl('sqlite:data/app.db', '/srv')).toMatchObject({ dialect: 'sqlite', path: '/srv/data/app.db' })
+    expect(parseConnectionUrl('sqlite:data/app.db', '/srv')).toMatchObject({
+      dialect: 'sqlite',
+      path: '/srv/data/app.db',
+    })
     expect(parseConnectionUrl('sqlite:///var/lib/app.db', '/srv')).toMatchObject({ path: '/var/lib/app.db' })
     expect(parseConnectionUrl('file:app.sqlite', '/srv')).toMatchObject({ path: '/srv/app.sqlite' })
-    expect(parseConnectionUrl('./app.sqlite3', '/srv')).toMatchObject({ dialect: 'sqlite', path: '/srv/app.sqlite3' })
+    expect(parseConnectionUrl('./app.sqlite3', '/srv')).toMatchObject({
+      dialect: 'sqlite',
+      path: '/srv/app.sqlite3',
+    })
     expect(parseConnectionUrl('/abs/app.db', '/srv')).toMatchObject({ path: '/abs/app.db' })
     expect(parseConnectionUrl('sqlite:my%20app.db', '/srv')).toMatchObject({ path: '/srv/my app.db' })
     expect(parseConnectionUrl('sqlite::memory:')).toMatchObject({ path: ':memory:' })
@@ -37,8 +43,13 @@ describe('connection URLs (contract §1)', () => {
       port: 6543,
       params: { sslmode: 'require' },
     })
-    expect(parseConnectionUrl('mariadb://root@127.0.0.1/test')).toMatchObject({ dialect: 'mysql', port: 3306 })
-    expect(parseConnectionUrl('postgres://u@x/db?host=/var/run/postgresql')).toMatchObject({ host: '/var/run/postgresql' })
+    expect(parseConnectionUrl('mariadb://root@127.0.0.1/test')).toMatchObject({
+      dialect: 'mysql',
+      port: 3306,
+    })
+    expect(parseConnectionUrl('postgres://u@x/db?host=/var/run/postgresql')).toMatchObject({
+      host: '/var/run/postgresql',
+    })
   })
 
   it('decodes a percent-encoded password and never shows it in the redacted form', () => {

@@ -4,7 +4,13 @@ import { fingerprint } from '../../src/schema/fingerprint.js'
 import { createSchema, objectKey, type SchemaObject } from '../../src/schema/model.js'
 
 const users: SchemaObject = { kind: 'table', name: 'users', definition: '' }
-const email: SchemaObject = { kind: 'column', name: 'email', table: 'users', definition: 'text NOT NULL', details: { position: 2 } }
+const email: SchemaObject = {
+  kind: 'column',
+  name: 'email',
+  table: 'users',
+  definition: 'text NOT NULL',
+  details: { position: 2 },
+}
 const index: SchemaObject = {
   kind: 'index',
   name: 'idx_goals_user_id',
@@ -21,7 +27,9 @@ describe('fingerprint', () => {
 
   it('ignores details such as a column’s ordinal position', () => {
     const moved = { ...email, details: { position: 7 } }
-    expect(fingerprint(createSchema('sqlite', [users, moved]))).toBe(fingerprint(createSchema('sqlite', [users, email])))
+    expect(fingerprint(createSchema('sqlite', [users, moved]))).toBe(
+      fingerprint(createSchema('sqlite', [users, email])),
+    )
   })
 
   it('changes with any definition, name, kind, table or dialect', () => {
@@ -53,7 +61,12 @@ describe('diff', () => {
     const actual = createSchema('sqlite', [
       users,
       { ...email, definition: 'text' },
-      { kind: 'index', name: 'idx_other', table: 'users', definition: 'CREATE INDEX idx_other ON users (email)' },
+      {
+        kind: 'index',
+        name: 'idx_other',
+        table: 'users',
+        definition: 'CREATE INDEX idx_other ON users (email)',
+      },
     ])
     const d = diff(expected, actual)
     expect(d.missing.map(objectKey)).toEqual(['index:idx_goals_user_id'])
@@ -67,15 +80,21 @@ describe('diff', () => {
   })
 
   it('is empty for equal schemas', () => {
-    expect(isEmptyDiff(diff(createSchema('sqlite', [users, email]), createSchema('sqlite', [email, users])))).toBe(true)
+    expect(
+      isEmptyDiff(diff(createSchema('sqlite', [users, email]), createSchema('sqlite', [email, users]))),
+    ).toBe(true)
   })
 
   it('keys table-scoped objects by their table, and indexes by schema', () => {
-    expect(objectKey({ kind: 'column', schema: 'public', table: 'users', name: 'email' })).toBe('column:public.users.email')
+    expect(objectKey({ kind: 'column', schema: 'public', table: 'users', name: 'email' })).toBe(
+      'column:public.users.email',
+    )
     expect(objectKey({ kind: 'index', schema: 'public', table: 'goals', name: 'idx_goals_user_id' })).toBe(
       'index:public.idx_goals_user_id',
     )
-    expect(objectKey({ kind: 'check', table: 'goals', name: 'goals_status_check' })).toBe('check:goals.goals_status_check')
+    expect(objectKey({ kind: 'check', table: 'goals', name: 'goals_status_check' })).toBe(
+      'check:goals.goals_status_check',
+    )
   })
 
   it('refuses a schema that models one object twice', () => {

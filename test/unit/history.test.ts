@@ -9,7 +9,12 @@ import { createSchema, type SchemaObject } from '../../src/schema/model.js'
 import type { Migration } from '../../src/source/migration.js'
 
 const t = (name: string): SchemaObject => ({ kind: 'table', name, definition: '' })
-const c = (table: string, name: string, definition: string): SchemaObject => ({ kind: 'column', table, name, definition })
+const c = (table: string, name: string, definition: string): SchemaObject => ({
+  kind: 'column',
+  table,
+  name,
+  definition,
+})
 const i = (name: string, table: string, cols: string): SchemaObject => ({
   kind: 'index',
   name,
@@ -25,7 +30,11 @@ const s2 = createSchema('sqlite', [
   c('users', 'email', 'TEXT NOT NULL'),
   i('idx_users_email', 'users', 'email'),
 ])
-const s3 = createSchema('sqlite', [t('users'), c('users', 'id', 'INTEGER'), c('users', 'email', 'TEXT NOT NULL')])
+const s3 = createSchema('sqlite', [
+  t('users'),
+  c('users', 'id', 'INTEGER'),
+  c('users', 'email', 'TEXT NOT NULL'),
+])
 
 function sum(n: number): string {
   return n.toString(16).padStart(64, '0')
@@ -40,7 +49,14 @@ function history(): History {
     revisions: schemas.map((schema, n) => {
       const delta = computeDelta(previous, schema)
       previous = schema
-      return { id: `000${n + 1}_r`, checksum: sum(n + 1), normalizedChecksum: sum(n + 11), fingerprint: fingerprint(schema), delta, schema }
+      return {
+        id: `000${n + 1}_r`,
+        checksum: sum(n + 1),
+        normalizedChecksum: sum(n + 11),
+        fingerprint: fingerprint(schema),
+        delta,
+        schema,
+      }
     }),
   }
 }
@@ -65,7 +81,9 @@ describe('revision deltas', () => {
     const d = computeDelta(s1, s2)
     expect(d.created.map((o) => o.name)).toEqual(['idx_users_email'])
     expect(d.dropped).toEqual([])
-    expect(d.changed.map((x) => [x.before.definition, x.after.definition])).toEqual([['TEXT', 'TEXT NOT NULL']])
+    expect(d.changed.map((x) => [x.before.definition, x.after.definition])).toEqual([
+      ['TEXT', 'TEXT NOT NULL'],
+    ])
     expect(touchedKeys(d)).toEqual(['index:idx_users_email', 'column:users.email'])
     expect(computeDelta(s2, s3).dropped.map((o) => o.name)).toEqual(['idx_users_email'])
     expect(isEmptyDelta(computeDelta(s2, s2))).toBe(true)
@@ -90,7 +108,12 @@ describe('the history file', () => {
   })
 
   it('keeps other dialects’ histories when one is rewritten', () => {
-    const pg: History = { ...history(), dialect: 'postgres', initial: createSchema('postgres', []), revisions: [] }
+    const pg: History = {
+      ...history(),
+      dialect: 'postgres',
+      initial: createSchema('postgres', []),
+      revisions: [],
+    }
     const both = renderHistoryFile(history(), renderHistoryFile(pg))
     expect(parseHistoryFile(both, 'postgres', 'f')?.revisions).toEqual([])
     expect(parseHistoryFile(both, 'sqlite', 'f')?.revisions).toHaveLength(3)
@@ -100,7 +123,10 @@ describe('the history file', () => {
   it('refuses a file edited by hand', () => {
     const text = renderHistoryFile(history())
     const edits = [
-      text.replace('CREATE INDEX idx_users_email ON users (email)', 'CREATE INDEX idx_users_email ON users (id)'),
+      text.replace(
+        'CREATE INDEX idx_users_email ON users (email)',
+        'CREATE INDEX idx_users_email ON users (id)',
+      ),
       text.replace('"format": "plumbline-history-v1"', '"format": "other"'),
       '{ not json',
     ]
@@ -119,9 +145,12 @@ describe('the history file', () => {
   it('refuses a file whose digest was recomputed but whose deltas do not rebuild its fingerprints', async () => {
     const { createHash } = await import('node:crypto')
     const stored = JSON.parse(renderHistoryFile(history()))
-    stored.dialects.sqlite.revisions[1].delta.created[0].definition = 'CREATE INDEX idx_users_email ON users (id)'
+    stored.dialects.sqlite.revisions[1].delta.created[0].definition =
+      'CREATE INDEX idx_users_email ON users (id)'
     const { initial, revisions } = stored.dialects.sqlite
-    stored.dialects.sqlite.digest = createHash('sha256').update(JSON.stringify({ initial, revisions })).digest('hex')
+    stored.dialects.sqlite.digest = createHash('sha256')
+      .update(JSON.stringify({ initial, revisions }))
+      .digest('hex')
     expect(() => parseHistoryFile(JSON.stringify(stored), 'sqlite', 'f')).toThrow(/do not rebuild the schema/)
   })
 })
@@ -135,7 +164,9 @@ describe('freshness of a cached history', () => {
   })
 
   it('names an added, a removed and an edited migration', () => {
-    expect(historyFreshness(h, [...current, migration('0004_r', sum(4))]).reasons).toEqual([{ kind: 'added', id: '0004_r' }])
+    expect(historyFreshness(h, [...current, migration('0004_r', sum(4))]).reasons).toEqual([
+      { kind: 'added', id: '0004_r' },
+    ])
     expect(historyFreshness(h, current.slice(0, 2)).reasons).toEqual([{ kind: 'removed', id: '0003_r' }])
     const edited = [current[0]!, migration('0002_r', sum(99), sum(12)), current[2]!]
     expect(historyFreshness(h, edited)).toMatchObject({

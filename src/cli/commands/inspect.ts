@@ -5,7 +5,10 @@ import { describeObject, type Schema, type SchemaObject } from '../../schema/mod
 import type { CommandContext } from '../context.js'
 
 /** `inspect [--json] [--fingerprint]`: the live schema as plumbline models it (contract §8). */
-export function registerInspect(program: Command, run: (fn: (ctx: CommandContext) => Promise<number>) => void): void {
+export function registerInspect(
+  program: Command,
+  run: (fn: (ctx: CommandContext) => Promise<number>) => void,
+): void {
   program
     .command('inspect')
     .description('print the live schema as plumbline models it, and its fingerprint')
@@ -60,7 +63,8 @@ function renderSchema(schema: Schema, print: string, where: string, ctx: Command
     `${schema.objects.length} objects · fingerprint ${c.cyan(print)}`,
     '',
   ]
-  const qualified = (o: Pick<SchemaObject, 'schema' | 'name'>) => (o.schema ? `${o.schema}.${o.name}` : o.name)
+  const qualified = (o: Pick<SchemaObject, 'schema' | 'name'>) =>
+    o.schema ? `${o.schema}.${o.name}` : o.name
   const children = new Map<string, SchemaObject[]>()
   for (const o of schema.objects) {
     if (o.table === undefined || o.kind === 'table') continue
@@ -71,15 +75,22 @@ function renderSchema(schema: Schema, print: string, where: string, ctx: Command
   }
   const shown = new Set<SchemaObject>()
   for (const table of schema.objects.filter((o) => o.kind === 'table')) {
-    lines.push(`${c.bold('table')} ${c.bold(qualified(table))}${table.definition ? c.dim(`  ${table.definition}`) : ''}`)
+    lines.push(
+      `${c.bold('table')} ${c.bold(qualified(table))}${table.definition ? c.dim(`  ${table.definition}`) : ''}`,
+    )
     for (const child of children.get(qualified(table)) ?? []) {
       shown.add(child)
-      lines.push(`  ${c.dim(child.kind.replace(/_/g, ' ').padEnd(12))} ${child.name}  ${c.dim(oneLine(child.definition))}`)
+      lines.push(
+        `  ${c.dim(child.kind.replace(/_/g, ' ').padEnd(12))} ${child.name}  ${c.dim(oneLine(child.definition))}`,
+      )
     }
     lines.push('')
   }
   const rest = schema.objects.filter((o) => o.kind !== 'table' && !shown.has(o))
-  for (const o of rest) lines.push(`${c.bold(describeObject(o))}${o.schema ? c.dim(` (${o.schema})`) : ''}  ${c.dim(oneLine(o.definition))}`)
+  for (const o of rest)
+    lines.push(
+      `${c.bold(describeObject(o))}${o.schema ? c.dim(` (${o.schema})`) : ''}  ${c.dim(oneLine(o.definition))}`,
+    )
   return lines.join('\n')
 }
 
