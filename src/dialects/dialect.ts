@@ -1,5 +1,6 @@
 import type { ConnectionTarget, DialectName } from '../config/connection-url.js'
 import type { MigrationLock } from '../lock/migration-lock.js'
+import type { DdlRenderer } from '../plan/ddl-renderer.js'
 import type { Schema } from '../schema/model.js'
 
 /** What a database can and cannot do, as data. Defaults live in one place per dialect. */
@@ -57,6 +58,14 @@ export interface Dialect {
   connect(target: ConnectionTarget, options?: ConnectOptions): Promise<Connection>
   /** Reads the live schema into the model; plumbline's own `plumbline_*` tables are never part of it. */
   introspect(conn: Connection, options?: IntrospectOptions): Promise<Schema>
+  /**
+   * A scalar SQL expression whose text changes with any DDL and never with data or maintenance:
+   * plumbline hashes it. Read in the same statement as the tracking head, it makes the healthy
+   * path of `ensureHealthy()` and a no-op `up` one round trip.
+   */
+  readonly catalogFingerprintSql: string
+  /** Turns expected objects back into DDL, to complete a partly applied revision. */
+  readonly renderer: DdlRenderer
   /** The migration lock, held on `conn` (the connection that runs the migrations). */
   lock(conn: Connection): MigrationLock
 }

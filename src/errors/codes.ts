@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   SHADOW_UNAVAILABLE: 2,
   // running migrations (exit 1: fix and run again)
   MIGRATION_FAILED: 1,
+  VERIFICATION_FAILED: 1,
+  ALREADY_APPLIED: 1,
   MIGRATION_INVALID: 2,
   NO_DOWN_SECTION: 2,
   // the migration lock (exit 1: wait, or stop the other run)
@@ -49,6 +51,16 @@ export const ERROR_CODES = {
   MIGRATION_SQL_INVALID: 2,
   MIGRATION_CODE_LOAD_FAILED: 2,
   MIGRATION_CODE_INVALID: 2,
+  // integrity: data checks and backfills
+  CHECK_INVALID: 2,
+  CHECK_UNKNOWN: 2,
+  CHECK_FAILED: 1,
+  BACKFILL_INVALID: 2,
+  BACKFILL_UNKNOWN: 2,
+  BACKFILL_UNFINISHED: 3,
+  BACKFILL_SPEC_CHANGED: 3,
+  BACKFILL_CONFLICT: 1,
+  BACKFILL_FAILED: 1,
   // anything plumbline did not foresee
   INTERNAL: 1,
 } as const

@@ -184,6 +184,7 @@ function toTrackingRow(row: Readonly<Record<string, string | null>>): TrackingRo
     error: row.error ?? null,
     errorStatement: row.error_statement ?? null,
     schemaFingerprint: row.schema_fingerprint ?? null,
+    catalogFingerprint: row.catalog_fingerprint ?? null,
     plumblineVersion: row.plumbline_version ?? null,
   })
 }

@@ -16,7 +16,10 @@ export interface TrackingRow {
   readonly statementsDone: number | null
   readonly error: string | null
   readonly errorStatement: string | null
+  /** The model fingerprint of the expected schema after this revision. */
   readonly schemaFingerprint: string | null
+  /** The server-side catalog fingerprint measured right after this revision was verified. */
+  readonly catalogFingerprint: string | null
   readonly plumblineVersion: string | null
 }
 

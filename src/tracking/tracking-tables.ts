@@ -30,6 +30,7 @@ export const MIGRATIONS_COLUMNS = [
   'error',
   'error_statement',
   'schema_fingerprint',
+  'catalog_fingerprint',
   'plumbline_version',
 ] as const
 
@@ -59,6 +60,7 @@ export function trackingTablesDdl(dialect: DialectName): ReadonlyArray<string> {
   error ${t.text},
   error_statement ${t.text},
   schema_fingerprint ${t.short},
+  catalog_fingerprint ${t.short},
   plumbline_version ${t.short}
 )`,
     `CREATE TABLE IF NOT EXISTS ${EVENTS_TABLE} (

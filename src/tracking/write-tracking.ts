@@ -41,6 +41,7 @@ export async function writeTrackingRow(conn: Connection, row: TrackingRow): Prom
     row.error,
     row.errorStatement,
     row.schemaFingerprint,
+    row.catalogFingerprint,
     row.plumblineVersion,
   ]
   await conn.query(

@@ -33,6 +33,7 @@ function row(revision: string, overrides: Partial<TrackingRow> = {}): TrackingRo
     error: null,
     errorStatement: null,
     schemaFingerprint: 'f'.repeat(64),
+    catalogFingerprint: 'c'.repeat(64),
     plumblineVersion: '0.1.0',
     ...overrides,
   }

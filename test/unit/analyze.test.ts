@@ -85,6 +85,7 @@ function row(n: number, overrides: Partial<TrackingRow> = {}): TrackingRow {
     error: null,
     errorStatement: null,
     schemaFingerprint: null,
+    catalogFingerprint: null,
     plumblineVersion: '0.1.0',
     ...overrides,
   }

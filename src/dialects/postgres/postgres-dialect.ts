@@ -1,7 +1,9 @@
 import type { Dialect } from '../dialect.js'
+import { POSTGRES_CATALOG_FINGERPRINT } from './postgres-catalog-fingerprint.js'
 import { connectPostgres } from './postgres-connection.js'
 import { introspectPostgres } from './postgres-introspector.js'
 import { postgresLock } from './postgres-lock.js'
+import { postgresRenderer } from './postgres-renderer.js'
 
 /** PostgreSQL through node-postgres: transactional DDL, session advisory locks, many schemas. */
 export const postgresDialect: Dialect = Object.freeze<Dialect>({
@@ -11,6 +13,8 @@ export const postgresDialect: Dialect = Object.freeze<Dialect>({
     if (target.dialect !== 'postgres') throw new TypeError(`postgres dialect given a ${target.dialect} URL`)
     return connectPostgres(target, options)
   },
+  catalogFingerprintSql: POSTGRES_CATALOG_FINGERPRINT,
+  renderer: postgresRenderer,
   lock: (conn) => postgresLock(conn),
   introspect: (conn, options) => introspectPostgres(conn, options),
 })

@@ -1,0 +1,248 @@
+import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
+import type { RevisionDelta } from '../history/revision-delta.js'
+import type { Migration } from '../source/migration.js'
+import { MIGRATIONS_TABLE } from '../tracking/tracking-tables.js'
+import type { TrackingRow } from '../tracking/tracking-model.js'
+import { appendEvent, placeholders, writeTrackingRow } from '../tracking/write-tracking.js'
+import { actorName } from './actor.js'
+import { readCatalogFingerprint } from './catalog-fingerprint.js'
+import type { ExecutionContext } from './execution-context.js'
+import { runMigration } from './run-migration.js'
+import { checkDelta, isCleanDelta, verificationFailed } from './verify-revision.js'
+
+/** How a revision is run: first time, again after its effects vanished, or after a stop part-way. */
+export type ApplyMode = 'apply' | 'rerun' | 'resume'
+
+/** Result of applying one revision. */
+export interface AppliedRevision {
+  readonly revision: string
+  /** `skipped`: another process applied it first (it was already recorded when this one got the lock). */
+  readonly status: 'applied' | 'skipped'
+  readonly ms: number
+  readonly statements: number
+  /** Of `ms`, the time spent verifying and recording. */
+  readonly verifyMs: number
+}
+
+const SKIPPED = Symbol('skipped')
+
+/**
+ * Runs one revision and writes its tracking row only once the database shows its effect.
+ *
+ * In a transaction (transactional DDL, no `no-transaction` directive): run → read back only what
+ * the delta touches → compare → tracking row → commit; any mismatch rolls everything back and the
+ * revision is simply pending again. Without one: a `running` row first, the statement count after
+ * each statement (the journal), then `applied` — or an honest `partial`/`failed` row with the error.
+ */
+export async function applyRevision(
+  ctx: ExecutionContext,
+  migration: Migration,
+  mode: ApplyMode,
+  fromStatement = 0,
+): Promise<AppliedRevision> {
+  const { conn, dialect } = ctx
+  const at = ctx.history.revisions.findIndex((r) => r.id === migration.id)
+  const revision = ctx.history.revisions[at]!
+  const started = ctx.now()
+  const clock = performance.now()
+  let verifyMs = 0
+  let statements = 0
+  const total = migration.kind === 'sql' ? migration.up.statements.length : 0
+  const onStatement = async (done: number) => {
+    statements = done
+    ctx.onProgress?.({ kind: 'statement', revision: migration.id, done, total })
+  }
+  const finish = async (): Promise<TrackingRow> => {
+    const v = performance.now()
+    const mismatch = await checkDelta(conn, dialect, revision.delta)
+    if (!isCleanDelta(mismatch)) throw verificationFailed(migration.id, mismatch, transactional)
+    const catalog = await readCatalogFingerprint(conn, dialect)
+    const row = trackingRow(ctx, migration, started, {
+      status: 'applied',
+      durationMs: Math.round(performance.now() - clock),
+      statementsTotal: Math.max(total, statements),
+      statementsDone: Math.max(total, statements),
+      schemaFingerprint: revision.fingerprint,
+      catalogFingerprint: catalog,
+    })
+    await writeTrackingRow(conn, row)
+    await appendEvent(conn, event(ctx, mode === 'apply' ? 'apply' : mode, migration.id, { statements, row }))
+    verifyMs = performance.now() - v
+    return row
+  }
+
+  const transactional = migration.transaction && dialect.capabilities.transactionalDdl
+  if (transactional) {
+    try {
+      await conn.transaction(async () => {
+        if (mode === 'apply' && (await recordedStatus(ctx, migration.id)) === 'applied') throw SKIPPED
+        await runMigration(conn, migration, { direction: 'up', skip: fromStatement, onStatement, ...ctx.code })
+        await finish()
+      })
+    } catch (error) {
+      if (error === SKIPPED) return { revision: migration.id, status: 'skipped', ms: 0, statements: 0, verifyMs: 0 }
+      await appendEvent(conn, event(ctx, 'apply_failed', migration.id, { error: describe(error), rolledBack: true })).catch(() => {})
+      throw error
+    }
+  } else {
+    await claim(ctx, migration, started, fromStatement)
+    try {
+      await runMigration(conn, migration, {
+        direction: 'up',
+        skip: fromStatement,
+        onStatement: async (done, statement) => {
+          await onStatement(done)
+          await conn.query(
+            `UPDATE ${MIGRATIONS_TABLE} SET statements_done = ${placeholders(dialect.name, 1)} WHERE revision = ${placeholders(dialect.name, 1, 2)}`,
+            [done, migration.id],
+          )
+          void statement
+        },
+        ...ctx.code,
+      })
+      await finish()
+    } catch (error) {
+      const done = isPlumblineError(error) && typeof error.details?.statementsDone === 'number' ? error.details.statementsDone : statements
+      const failedRow = trackingRow(ctx, migration, started, {
+        status: done > 0 || error instanceof PlumblineError && error.code === 'VERIFICATION_FAILED' ? 'partial' : 'failed',
+        durationMs: Math.round(performance.now() - clock),
+        statementsTotal: total,
+        statementsDone: done,
+        error: describe(error),
+        errorStatement: isPlumblineError(error) && typeof error.details?.statement === 'string' ? error.details.statement : null,
+      })
+      await writeTrackingRow(conn, failedRow).catch(() => {})
+      await appendEvent(conn, event(ctx, 'apply_failed', migration.id, { error: describe(error), row: failedRow })).catch(() => {})
+      throw error
+    }
+  }
+  return {
+    revision: migration.id,
+    status: 'applied',
+    ms: performance.now() - clock,
+    statements: Math.max(total, statements),
+    verifyMs,
+  }
+}
+
+/** Reverts one revision with its down section, verified against the revision before it. */
+export async function revertRevision(ctx: ExecutionContext, migration: Migration): Promise<AppliedRevision> {
+  const { conn, dialect } = ctx
+  const at = ctx.history.revisions.findIndex((r) => r.id === migration.id)
+  const delta = ctx.history.revisions[at]!.delta
+  const inverse: RevisionDelta = {
+    created: delta.dropped,
+    dropped: delta.created,
+    changed: delta.changed.map((c) => ({ before: c.after, after: c.before })),
+  }
+  const clock = performance.now()
+  const started = ctx.now()
+  let statements = 0
+  const body = async () => {
+    await runMigration(conn, migration, {
+      direction: 'down',
+      onStatement: async (done) => {
+        statements = done
+      },
+      ...ctx.code,
+    })
+    const mismatch = await checkDelta(conn, dialect, inverse)
+    if (!isCleanDelta(mismatch)) throw verificationFailed(`${migration.id} (down)`, mismatch, transactional)
+    const row = trackingRow(ctx, migration, started, {
+      status: 'rolled_back',
+      durationMs: Math.round(performance.now() - clock),
+      statementsTotal: statements,
+      statementsDone: statements,
+    })
+    await writeTrackingRow(conn, row)
+    await appendEvent(conn, event(ctx, 'revert', migration.id, { statements, row }))
+  }
+  const transactional = migration.transaction && dialect.capabilities.transactionalDdl
+  if (transactional) await conn.transaction(body)
+  else await body()
+  return { revision: migration.id, status: 'applied', ms: performance.now() - clock, statements, verifyMs: 0 }
+}
+
+/** Builds a tracking row for a migration run by this process. */
+export function trackingRow(
+  ctx: ExecutionContext,
+  migration: Migration,
+  started: Date,
+  fields: Partial<TrackingRow> & Pick<TrackingRow, 'status'>,
+): TrackingRow {
+  return {
+    revision: migration.id,
+    checksum: migration.checksum,
+    normalizedChecksum: migration.normalizedChecksum,
+    appliedAt: ctx.now().toISOString(),
+    startedAt: started.toISOString(),
+    appliedBy: actorName(ctx.actor),
+    host: ctx.actor.host,
+    pid: ctx.actor.pid,
+    durationMs: null,
+    statementsTotal: null,
+    statementsDone: null,
+    error: null,
+    errorStatement: null,
+    schemaFingerprint: null,
+    catalogFingerprint: null,
+    plumblineVersion: ctx.version,
+    ...fields,
+  }
+}
+
+/** An audit event from this process. */
+export function event(ctx: ExecutionContext, name: string, revision: string | null, details: Record<string, unknown>) {
+  return {
+    at: ctx.now().toISOString(),
+    event: name,
+    revision,
+    actor: actorName(ctx.actor),
+    host: ctx.actor.host,
+    pid: ctx.actor.pid,
+    details,
+  }
+}
+
+async function recordedStatus(ctx: ExecutionContext, revision: string): Promise<string | null> {
+  const rows = await ctx.conn.query<{ status: string }>(
+    `SELECT status FROM ${MIGRATIONS_TABLE} WHERE revision = ${placeholders(ctx.dialect.name, 1)}`,
+    [revision],
+  )
+  return rows[0]?.status ?? null
+}
+
+/**
+ * Writes the `running` row of a migration that runs outside a transaction, after checking under
+ * the database's write lock that no other process applied or is running it.
+ */
+async function claim(ctx: ExecutionContext, migration: Migration, started: Date, fromStatement: number): Promise<void> {
+  const body = async () => {
+    const status = await recordedStatus(ctx, migration.id)
+    if (status === 'applied' || status === 'running') {
+      throw new PlumblineError({
+        code: status === 'applied' ? 'ALREADY_APPLIED' : 'LOCKED',
+        message:
+          status === 'applied'
+            ? `${migration.id} was applied by another process meanwhile`
+            : `${migration.id} is being run by another process (its tracking row says running)`,
+        hint: 'run `plumbline status` to see who; a row left running by a process that died is resolved by `plumbline recover`',
+      })
+    }
+    await writeTrackingRow(
+      ctx.conn,
+      trackingRow(ctx, migration, started, {
+        status: 'running',
+        statementsDone: fromStatement,
+        statementsTotal: migration.kind === 'sql' ? migration.up.statements.length : null,
+      }),
+    )
+    await appendEvent(ctx.conn, event(ctx, 'apply_started', migration.id, { fromStatement }))
+  }
+  if (ctx.dialect.capabilities.transactionalDdl) await ctx.conn.transaction(body)
+  else await body()
+}
+
+function describe(error: unknown): string {
+  return isPlumblineError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,183 @@
+import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
+import type { Plan, PlanStep } from '../plan/plan.js'
+import { MIGRATIONS_TABLE, trackingTablesDdl } from '../tracking/tracking-tables.js'
+import { appendEvent, deleteTrackingRow, ensureTrackingTables, placeholders, writeTrackingRow } from '../tracking/write-tracking.js'
+import { type AppliedRevision, applyRevision, event, revertRevision, trackingRow } from './apply-revision.js'
+import { readCatalogFingerprint } from './catalog-fingerprint.js'
+import type { ExecutionContext, StepStatus } from './execution-context.js'
+import { checkDelta, isCleanDelta, verificationFailed } from './verify-revision.js'
+
+/** How one step of a plan went. */
+export interface StepOutcome {
+  readonly step: PlanStep
+  readonly status: StepStatus
+  readonly ms: number
+  readonly applied?: AppliedRevision
+  readonly error?: PlumblineError
+}
+
+/** What running a plan did. Never thrown: errors are values at this boundary. */
+export interface Outcome {
+  readonly ok: boolean
+  readonly steps: ReadonlyArray<StepOutcome>
+  readonly error?: PlumblineError
+}
+
+/**
+ * The one executor: runs a plan's steps in order on a connection that holds the migration lock,
+ * stops at the first failure, and returns what happened. Every tracking edit writes an audit
+ * event with the rows before and after.
+ */
+export async function executePlan(ctx: ExecutionContext, plan: Plan): Promise<Outcome> {
+  const outcomes: StepOutcome[] = []
+  for (const [index, step] of plan.steps.entries()) {
+    ctx.onProgress?.({ kind: 'step-start', index, total: plan.steps.length, action: step.action, ...('revision' in step ? { revision: step.revision } : {}) })
+    const clock = performance.now()
+    try {
+      const applied = await runStep(ctx, step)
+      const status: StepStatus = applied?.status === 'skipped' ? 'skipped' : 'done'
+      const ms = performance.now() - clock
+      outcomes.push({ step, status, ms, ...(applied ? { applied } : {}) })
+      ctx.onProgress?.({ kind: 'step-end', index, total: plan.steps.length, status, ms })
+    } catch (error) {
+      const e = isPlumblineError(error)
+        ? error
+        : new PlumblineError({ code: 'INTERNAL', message: error instanceof Error ? error.message : String(error), cause: error })
+      const ms = performance.now() - clock
+      outcomes.push({ step, status: 'failed', ms, error: e })
+      ctx.onProgress?.({ kind: 'step-end', index, total: plan.steps.length, status: 'failed', ms })
+      return { ok: false, steps: outcomes, error: e }
+    }
+  }
+  return { ok: true, steps: outcomes }
+}
+
+async function runStep(ctx: ExecutionContext, step: PlanStep): Promise<AppliedRevision | undefined> {
+  const migration = (id: string) => {
+    const m = ctx.migrations.find((x) => x.id === id)
+    if (!m) throw new PlumblineError({ code: 'INTERNAL', message: `plan names ${id}, which is not a migration here` })
+    return m
+  }
+  switch (step.action) {
+    case 'create_tracking_tables':
+      await ensureTrackingTables(ctx.conn)
+      return undefined
+    case 'apply_migration':
+      return applyRevision(ctx, migration(step.revision), 'apply')
+    case 'rerun_revision':
+      return applyRevision(ctx, migration(step.revision), 'rerun')
+    case 'resume_migration':
+      return applyRevision(ctx, migration(step.revision), 'resume', step.fromStatement)
+    case 'revert_migration':
+      return revertRevision(ctx, migration(step.revision))
+    case 'record_applied':
+      await inTransaction(ctx, async () => {
+        const catalog = await readCatalogFingerprint(ctx.conn, ctx.dialect)
+        const before = await rawRows(ctx)
+        for (const id of step.revisions) {
+          const m = migration(id)
+          const revision = ctx.history.revisions.find((r) => r.id === id)!
+          const last = id === step.revisions.at(-1)
+          await writeTrackingRow(
+            ctx.conn,
+            trackingRow(ctx, m, ctx.now(), {
+              status: 'applied',
+              durationMs: 0,
+              statementsDone: 0,
+              statementsTotal: 0,
+              schemaFingerprint: revision.fingerprint,
+              catalogFingerprint: last ? catalog : null,
+            }),
+          )
+        }
+        await appendEvent(
+          ctx.conn,
+          event(ctx, 'baseline', step.revisions.at(-1) ?? null, { reason: step.reason, revisions: step.revisions, before, after: await rawRows(ctx) }),
+        )
+      })
+      return undefined
+    case 'rewrite_tracking':
+      await inTransaction(ctx, async () => {
+        const before = await rawRows(ctx)
+        let setAside: string | null = null
+        if (step.rebuildTable) {
+          setAside = `${MIGRATIONS_TABLE}_damaged_${ctx.now().toISOString().replace(/\D/g, '').slice(0, 14)}`
+          await ctx.conn.query(`ALTER TABLE ${MIGRATIONS_TABLE} RENAME TO ${setAside}`)
+          for (const ddl of trackingTablesDdl(ctx.dialect.name)) await ctx.conn.query(ddl)
+        } else {
+          await ctx.conn.query(`DELETE FROM ${MIGRATIONS_TABLE}`)
+        }
+        const catalog = await readCatalogFingerprint(ctx.conn, ctx.dialect)
+        for (const id of step.revisions) {
+          const revision = ctx.history.revisions.find((r) => r.id === id)!
+          await writeTrackingRow(
+            ctx.conn,
+            trackingRow(ctx, migration(id), ctx.now(), {
+              status: 'applied',
+              durationMs: 0,
+              statementsDone: 0,
+              statementsTotal: 0,
+              schemaFingerprint: revision.fingerprint,
+              catalogFingerprint: id === step.revisions.at(-1) ? catalog : null,
+            }),
+          )
+        }
+        await appendEvent(
+          ctx.conn,
+          event(ctx, 'repair', step.revisions.at(-1) ?? null, {
+            reason: step.reason,
+            ...(setAside ? { damagedTableKeptAs: setAside } : {}),
+            before,
+            after: await rawRows(ctx),
+          }),
+        )
+      })
+      return undefined
+    case 'update_checksum':
+      await inTransaction(ctx, async () => {
+        const m = migration(step.revision)
+        const before = await rawRows(ctx, step.revision)
+        const d = ctx.dialect.name
+        await ctx.conn.query(
+          `UPDATE ${MIGRATIONS_TABLE} SET checksum = ${placeholders(d, 1)}, normalized_checksum = ${placeholders(d, 1, 2)} WHERE revision = ${placeholders(d, 1, 3)}`,
+          [m.checksum, m.normalizedChecksum, m.id],
+        )
+        await appendEvent(ctx.conn, event(ctx, 'repair', m.id, { reason: 'whitespace/comment-only edit accepted', before, after: await rawRows(ctx, m.id) }))
+      })
+      return undefined
+    case 'clear_failed_attempt':
+      await inTransaction(ctx, async () => {
+        const before = await rawRows(ctx, step.revision)
+        await deleteTrackingRow(ctx.conn, step.revision)
+        await appendEvent(ctx.conn, event(ctx, 'clear_failed', step.revision, { reason: step.description, before, after: [] }))
+      })
+      return undefined
+    case 'create_missing_objects':
+      await inTransaction(ctx, async () => {
+        for (const sql of step.sql) await ctx.conn.execute(sql)
+        const mismatch = await checkDelta(ctx.conn, ctx.dialect, { created: step.objects, dropped: [], changed: [] })
+        if (!isCleanDelta(mismatch)) throw verificationFailed(`${step.revision} (completion)`, mismatch, ctx.dialect.capabilities.transactionalDdl)
+        await appendEvent(
+          ctx.conn,
+          event(ctx, 'recover', step.revision, {
+            reason: step.description,
+            created: step.objects.map((o) => ({ kind: o.kind, name: o.name, table: o.table, definition: o.definition })),
+            sql: step.sql,
+          }),
+        )
+      })
+      return undefined
+  }
+}
+
+async function inTransaction(ctx: ExecutionContext, fn: () => Promise<void>): Promise<void> {
+  if (ctx.dialect.capabilities.transactionalDdl) await ctx.conn.transaction(fn)
+  else await fn()
+}
+
+/** The tracking rows as stored (all columns as text), for the audit log's before/after. */
+async function rawRows(ctx: ExecutionContext, revision?: string): Promise<Array<Record<string, unknown>>> {
+  const where = revision === undefined ? '' : ` WHERE revision = ${placeholders(ctx.dialect.name, 1)}`
+  const rows = await ctx.conn.query(`SELECT * FROM ${MIGRATIONS_TABLE}${where}`, revision === undefined ? [] : [revision])
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])))
+}
