@@ -9,6 +9,17 @@
  */
 export { type Inspection, inspect } from './api/inspect.js'
 export {
+  baseline,
+  diagnose,
+  ensureHealthy,
+  type HealthResult,
+  migrate,
+  recover,
+  rollback,
+  status,
+  type Target,
+} from './api/operations.js'
+export {
   type ConnectionTarget,
   type DialectName,
   parseConnectionUrl,
@@ -17,8 +28,15 @@ export {
 } from './config/connection-url.js'
 export { defineConfig, type PlumblineConfig } from './config/define-config.js'
 export type { Connection, Dialect, DialectCapabilities, IntrospectOptions } from './dialects/dialect.js'
+export type { BaselineOptions, BaselineResult } from './engine/baseline.js'
+export type { DiagnoseResult } from './engine/diagnose.js'
+export type { MigrateOptions, MigrateResult } from './engine/migrate.js'
+export type { RecoverOptions, RecoverResult, RecoveryRound } from './engine/recover.js'
+export type { RevertOptions, RevertResult } from './engine/revert.js'
+export type { MigrationStatusLine, StatusResult } from './engine/status.js'
 export { ERROR_CODES, type ErrorCode } from './errors/codes.js'
 export { isPlumblineError, PlumblineError, type PlumblineErrorOptions } from './errors/plumbline-error.js'
+export type { Plan, PlanStep } from './plan/plan.js'
 export { type ChangedObject, diff, diffSize, isEmptyDiff, type SchemaDiff } from './schema/diff.js'
 export { fingerprint } from './schema/fingerprint.js'
 export {
@@ -29,3 +47,8 @@ export {
   type Schema,
   type SchemaObject,
 } from './schema/model.js'
+export { loadMigrations } from './source/load-migrations.js'
+export type { Migration, Statement } from './source/migration.js'
+export type { MigrationContext } from './source/migration-context.js'
+export { splitStatements } from './source/split-statements.js'
+export type { Diagnosis, Inference, Problem, ProblemCode, State, Strategy } from './state/diagnosis.js'

@@ -30,6 +30,11 @@ export interface Connection {
   query<R extends Row = Row>(sql: string, params?: ReadonlyArray<unknown>): Promise<R[]>
   /** A script of one or more statements with no result (counted as one round trip). */
   execute(sql: string): Promise<void>
+  /**
+   * Copies the database to `dest` while it stays online (SQLite's backup API). Absent where the
+   * driver cannot; servers are backed up with their own dump tools instead.
+   */
+  backup?(dest: string): Promise<void>
   /** Runs `fn` inside BEGIN … COMMIT on this connection; rolls back when it throws. */
   transaction<T>(fn: () => Promise<T>): Promise<T>
   close(): Promise<void>

@@ -33,6 +33,16 @@ export const ERROR_CODES = {
   ALREADY_APPLIED: 1,
   MIGRATION_INVALID: 2,
   NO_DOWN_SECTION: 2,
+  // the database's state does not allow the command (nothing was changed)
+  STATE_NEEDS_RECOVERY: 1,
+  STATE_NEEDS_DECISION: 3,
+  PREFLIGHT_FAILED: 3,
+  BASELINE_REFUSED: 3,
+  UNKNOWN_TARGET_REVISION: 2,
+  // recovery
+  BACKUP_FAILED: 2,
+  BACKUP_UNAVAILABLE: 2,
+  RECOVERY_CANCELLED: 1,
   // the migration lock (exit 1: wait, or stop the other run)
   LOCK_TIMEOUT: 1,
   LOCKED: 1,

@@ -1,8 +1,8 @@
 import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
 import type { RevisionDelta } from '../history/revision-delta.js'
 import type { Migration } from '../source/migration.js'
-import { MIGRATIONS_TABLE } from '../tracking/tracking-tables.js'
 import type { TrackingRow } from '../tracking/tracking-model.js'
+import { MIGRATIONS_TABLE } from '../tracking/tracking-tables.js'
 import { appendEvent, placeholders, writeTrackingRow } from '../tracking/write-tracking.js'
 import { actorName } from './actor.js'
 import { readCatalogFingerprint } from './catalog-fingerprint.js'
@@ -76,12 +76,21 @@ export async function applyRevision(
     try {
       await conn.transaction(async () => {
         if (mode === 'apply' && (await recordedStatus(ctx, migration.id)) === 'applied') throw SKIPPED
-        await runMigration(conn, migration, { direction: 'up', skip: fromStatement, onStatement, ...ctx.code })
+        await runMigration(conn, migration, {
+          direction: 'up',
+          skip: fromStatement,
+          onStatement,
+          ...ctx.code,
+        })
         await finish()
       })
     } catch (error) {
-      if (error === SKIPPED) return { revision: migration.id, status: 'skipped', ms: 0, statements: 0, verifyMs: 0 }
-      await appendEvent(conn, event(ctx, 'apply_failed', migration.id, { error: describe(error), rolledBack: true })).catch(() => {})
+      if (error === SKIPPED)
+        return { revision: migration.id, status: 'skipped', ms: 0, statements: 0, verifyMs: 0 }
+      await appendEvent(
+        conn,
+        event(ctx, 'apply_failed', migration.id, { error: describe(error), rolledBack: true }),
+      ).catch(() => {})
       throw error
     }
   } else {
@@ -102,17 +111,29 @@ export async function applyRevision(
       })
       await finish()
     } catch (error) {
-      const done = isPlumblineError(error) && typeof error.details?.statementsDone === 'number' ? error.details.statementsDone : statements
+      const done =
+        isPlumblineError(error) && typeof error.details?.statementsDone === 'number'
+          ? error.details.statementsDone
+          : statements
       const failedRow = trackingRow(ctx, migration, started, {
-        status: done > 0 || error instanceof PlumblineError && error.code === 'VERIFICATION_FAILED' ? 'partial' : 'failed',
+        status:
+          done > 0 || (error instanceof PlumblineError && error.code === 'VERIFICATION_FAILED')
+            ? 'partial'
+            : 'failed',
         durationMs: Math.round(performance.now() - clock),
         statementsTotal: total,
         statementsDone: done,
         error: describe(error),
-        errorStatement: isPlumblineError(error) && typeof error.details?.statement === 'string' ? error.details.statement : null,
+        errorStatement:
+          isPlumblineError(error) && typeof error.details?.statement === 'string'
+            ? error.details.statement
+            : null,
       })
       await writeTrackingRow(conn, failedRow).catch(() => {})
-      await appendEvent(conn, event(ctx, 'apply_failed', migration.id, { error: describe(error), row: failedRow })).catch(() => {})
+      await appendEvent(
+        conn,
+        event(ctx, 'apply_failed', migration.id, { error: describe(error), row: failedRow }),
+      ).catch(() => {})
       throw error
     }
   }
@@ -192,7 +213,12 @@ export function trackingRow(
 }
 
 /** An audit event from this process. */
-export function event(ctx: ExecutionContext, name: string, revision: string | null, details: Record<string, unknown>) {
+export function event(
+  ctx: ExecutionContext,
+  name: string,
+  revision: string | null,
+  details: Record<string, unknown>,
+) {
   return {
     at: ctx.now().toISOString(),
     event: name,
@@ -216,7 +242,12 @@ async function recordedStatus(ctx: ExecutionContext, revision: string): Promise<
  * Writes the `running` row of a migration that runs outside a transaction, after checking under
  * the database's write lock that no other process applied or is running it.
  */
-async function claim(ctx: ExecutionContext, migration: Migration, started: Date, fromStatement: number): Promise<void> {
+async function claim(
+  ctx: ExecutionContext,
+  migration: Migration,
+  started: Date,
+  fromStatement: number,
+): Promise<void> {
   const body = async () => {
     const status = await recordedStatus(ctx, migration.id)
     if (status === 'applied' || status === 'running') {
@@ -244,5 +275,9 @@ async function claim(ctx: ExecutionContext, migration: Migration, started: Date,
 }
 
 function describe(error: unknown): string {
-  return isPlumblineError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error)
+  return isPlumblineError(error)
+    ? `${error.code}: ${error.message}`
+    : error instanceof Error
+      ? error.message
+      : String(error)
 }

@@ -1,7 +1,13 @@
 import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
 import type { Plan, PlanStep } from '../plan/plan.js'
 import { MIGRATIONS_TABLE, trackingTablesDdl } from '../tracking/tracking-tables.js'
-import { appendEvent, deleteTrackingRow, ensureTrackingTables, placeholders, writeTrackingRow } from '../tracking/write-tracking.js'
+import {
+  appendEvent,
+  deleteTrackingRow,
+  ensureTrackingTables,
+  placeholders,
+  writeTrackingRow,
+} from '../tracking/write-tracking.js'
 import { type AppliedRevision, applyRevision, event, revertRevision, trackingRow } from './apply-revision.js'
 import { readCatalogFingerprint } from './catalog-fingerprint.js'
 import type { ExecutionContext, StepStatus } from './execution-context.js'
@@ -31,7 +37,13 @@ export interface Outcome {
 export async function executePlan(ctx: ExecutionContext, plan: Plan): Promise<Outcome> {
   const outcomes: StepOutcome[] = []
   for (const [index, step] of plan.steps.entries()) {
-    ctx.onProgress?.({ kind: 'step-start', index, total: plan.steps.length, action: step.action, ...('revision' in step ? { revision: step.revision } : {}) })
+    ctx.onProgress?.({
+      kind: 'step-start',
+      index,
+      total: plan.steps.length,
+      action: step.action,
+      ...('revision' in step ? { revision: step.revision } : {}),
+    })
     const clock = performance.now()
     try {
       const applied = await runStep(ctx, step)
@@ -42,7 +54,11 @@ export async function executePlan(ctx: ExecutionContext, plan: Plan): Promise<Ou
     } catch (error) {
       const e = isPlumblineError(error)
         ? error
-        : new PlumblineError({ code: 'INTERNAL', message: error instanceof Error ? error.message : String(error), cause: error })
+        : new PlumblineError({
+            code: 'INTERNAL',
+            message: error instanceof Error ? error.message : String(error),
+            cause: error,
+          })
       const ms = performance.now() - clock
       outcomes.push({ step, status: 'failed', ms, error: e })
       ctx.onProgress?.({ kind: 'step-end', index, total: plan.steps.length, status: 'failed', ms })
@@ -55,7 +71,11 @@ export async function executePlan(ctx: ExecutionContext, plan: Plan): Promise<Ou
 async function runStep(ctx: ExecutionContext, step: PlanStep): Promise<AppliedRevision | undefined> {
   const migration = (id: string) => {
     const m = ctx.migrations.find((x) => x.id === id)
-    if (!m) throw new PlumblineError({ code: 'INTERNAL', message: `plan names ${id}, which is not a migration here` })
+    if (!m)
+      throw new PlumblineError({
+        code: 'INTERNAL',
+        message: `plan names ${id}, which is not a migration here`,
+      })
     return m
   }
   switch (step.action) {
@@ -92,7 +112,12 @@ async function runStep(ctx: ExecutionContext, step: PlanStep): Promise<AppliedRe
         }
         await appendEvent(
           ctx.conn,
-          event(ctx, 'baseline', step.revisions.at(-1) ?? null, { reason: step.reason, revisions: step.revisions, before, after: await rawRows(ctx) }),
+          event(ctx, 'baseline', step.revisions.at(-1) ?? null, {
+            reason: step.reason,
+            revisions: step.revisions,
+            before,
+            after: await rawRows(ctx),
+          }),
         )
       })
       return undefined
@@ -142,26 +167,50 @@ async function runStep(ctx: ExecutionContext, step: PlanStep): Promise<AppliedRe
           `UPDATE ${MIGRATIONS_TABLE} SET checksum = ${placeholders(d, 1)}, normalized_checksum = ${placeholders(d, 1, 2)} WHERE revision = ${placeholders(d, 1, 3)}`,
           [m.checksum, m.normalizedChecksum, m.id],
         )
-        await appendEvent(ctx.conn, event(ctx, 'repair', m.id, { reason: 'whitespace/comment-only edit accepted', before, after: await rawRows(ctx, m.id) }))
+        await appendEvent(
+          ctx.conn,
+          event(ctx, 'repair', m.id, {
+            reason: 'whitespace/comment-only edit accepted',
+            before,
+            after: await rawRows(ctx, m.id),
+          }),
+        )
       })
       return undefined
     case 'clear_failed_attempt':
       await inTransaction(ctx, async () => {
         const before = await rawRows(ctx, step.revision)
         await deleteTrackingRow(ctx.conn, step.revision)
-        await appendEvent(ctx.conn, event(ctx, 'clear_failed', step.revision, { reason: step.description, before, after: [] }))
+        await appendEvent(
+          ctx.conn,
+          event(ctx, 'clear_failed', step.revision, { reason: step.description, before, after: [] }),
+        )
       })
       return undefined
     case 'create_missing_objects':
       await inTransaction(ctx, async () => {
         for (const sql of step.sql) await ctx.conn.execute(sql)
-        const mismatch = await checkDelta(ctx.conn, ctx.dialect, { created: step.objects, dropped: [], changed: [] })
-        if (!isCleanDelta(mismatch)) throw verificationFailed(`${step.revision} (completion)`, mismatch, ctx.dialect.capabilities.transactionalDdl)
+        const mismatch = await checkDelta(ctx.conn, ctx.dialect, {
+          created: step.objects,
+          dropped: [],
+          changed: [],
+        })
+        if (!isCleanDelta(mismatch))
+          throw verificationFailed(
+            `${step.revision} (completion)`,
+            mismatch,
+            ctx.dialect.capabilities.transactionalDdl,
+          )
         await appendEvent(
           ctx.conn,
           event(ctx, 'recover', step.revision, {
             reason: step.description,
-            created: step.objects.map((o) => ({ kind: o.kind, name: o.name, table: o.table, definition: o.definition })),
+            created: step.objects.map((o) => ({
+              kind: o.kind,
+              name: o.name,
+              table: o.table,
+              definition: o.definition,
+            })),
             sql: step.sql,
           }),
         )
@@ -178,6 +227,11 @@ async function inTransaction(ctx: ExecutionContext, fn: () => Promise<void>): Pr
 /** The tracking rows as stored (all columns as text), for the audit log's before/after. */
 async function rawRows(ctx: ExecutionContext, revision?: string): Promise<Array<Record<string, unknown>>> {
   const where = revision === undefined ? '' : ` WHERE revision = ${placeholders(ctx.dialect.name, 1)}`
-  const rows = await ctx.conn.query(`SELECT * FROM ${MIGRATIONS_TABLE}${where}`, revision === undefined ? [] : [revision])
-  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])))
+  const rows = await ctx.conn.query(
+    `SELECT * FROM ${MIGRATIONS_TABLE}${where}`,
+    revision === undefined ? [] : [revision],
+  )
+  return rows.map((r) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])),
+  )
 }

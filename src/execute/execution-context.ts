@@ -6,9 +6,21 @@ import type { RunOptions } from './run-migration.js'
 
 /** A step's progress, for a terminal or a log. */
 export type ProgressEvent =
-  | { readonly kind: 'step-start'; readonly index: number; readonly total: number; readonly action: string; readonly revision?: string }
+  | {
+      readonly kind: 'step-start'
+      readonly index: number
+      readonly total: number
+      readonly action: string
+      readonly revision?: string
+    }
   | { readonly kind: 'statement'; readonly revision: string; readonly done: number; readonly total: number }
-  | { readonly kind: 'step-end'; readonly index: number; readonly total: number; readonly status: StepStatus; readonly ms: number }
+  | {
+      readonly kind: 'step-end'
+      readonly index: number
+      readonly total: number
+      readonly status: StepStatus
+      readonly ms: number
+    }
 
 /** How one step ended. */
 export type StepStatus = 'done' | 'skipped' | 'failed'

@@ -15,7 +15,11 @@ export interface DeltaMismatch {
  * Reads only the objects a delta touches and checks that the database shows exactly its effect:
  * every created or changed object present with its expected definition, every dropped one gone.
  */
-export async function checkDelta(conn: Connection, dialect: Dialect, delta: RevisionDelta): Promise<DeltaMismatch> {
+export async function checkDelta(
+  conn: Connection,
+  dialect: Dialect,
+  delta: RevisionDelta,
+): Promise<DeltaMismatch> {
   const wanted = [...delta.created, ...delta.changed.map((c) => c.after)]
   if (wanted.length === 0 && delta.dropped.length === 0) return { missing: [], changed: [], remaining: [] }
   const live = await dialect.introspect(conn, { only: relationsOf([...wanted, ...delta.dropped]) })
@@ -51,11 +55,16 @@ export function relationsOf(objects: ReadonlyArray<SchemaObject>): Array<{ schem
 }
 
 /** The error a verification failure raises, listing exactly what differs. */
-export function verificationFailed(revision: string, mismatch: DeltaMismatch, rolledBack: boolean): PlumblineError {
+export function verificationFailed(
+  revision: string,
+  mismatch: DeltaMismatch,
+  rolledBack: boolean,
+): PlumblineError {
   const lines = [
     ...mismatch.missing.map((o) => `  - ${describeObject(o)} is missing (expected: ${o.definition})`),
     ...mismatch.changed.map(
-      (c) => `  - ${describeObject(c.expected)} differs\n      expected: ${c.expected.definition}\n      found:    ${c.actual.definition}`,
+      (c) =>
+        `  - ${describeObject(c.expected)} differs\n      expected: ${c.expected.definition}\n      found:    ${c.actual.definition}`,
     ),
     ...mismatch.remaining.map((o) => `  - ${describeObject(o)} should have been dropped, and is still there`),
   ]
@@ -64,12 +73,18 @@ export function verificationFailed(revision: string, mismatch: DeltaMismatch, ro
     message: `migration ${revision} ran without error, but the database does not show its effect${
       rolledBack ? ' (it was rolled back)' : ''
     }:\n${lines.join('\n')}`,
-    hint: mismatch.changed.length > 0
-      ? 'an object of that name already existed with another definition (IF NOT EXISTS skips it silently): rename one of them, or drop the old one in the migration'
-      : 'check the migration for statements that skip silently (IF NOT EXISTS, IF EXISTS, conditional blocks)',
+    hint:
+      mismatch.changed.length > 0
+        ? 'an object of that name already existed with another definition (IF NOT EXISTS skips it silently): rename one of them, or drop the old one in the migration'
+        : 'check the migration for statements that skip silently (IF NOT EXISTS, IF EXISTS, conditional blocks)',
     details: {
       revision,
-      missing: mismatch.missing.map((o) => ({ kind: o.kind, name: o.name, table: o.table, expected: o.definition })),
+      missing: mismatch.missing.map((o) => ({
+        kind: o.kind,
+        name: o.name,
+        table: o.table,
+        expected: o.definition,
+      })),
       changed: mismatch.changed.map((c) => ({
         kind: c.expected.kind,
         name: c.expected.name,

@@ -32,14 +32,23 @@ export function planRecovery(input: RecoveryInput): Plan {
   const byId = new Map(input.migrations.map((m) => [m.id, m] as const))
   const ensureTracking = () => {
     if (!tracking.exists) {
-      steps.push({ action: 'create_tracking_tables', description: 'create plumbline_migrations and plumbline_events', sql: input.trackingDdl })
+      steps.push({
+        action: 'create_tracking_tables',
+        description: 'create plumbline_migrations and plumbline_events',
+        sql: input.trackingDdl,
+      })
     }
   }
   const applyPending = () => {
     if (!input.migrate) return
     for (const id of diagnosis.pending) {
       const m = byId.get(id)!
-      steps.push({ action: 'apply_migration', revision: id, description: `apply ${id}, verified`, sql: statementsOf(m) })
+      steps.push({
+        action: 'apply_migration',
+        revision: id,
+        description: `apply ${id}, verified`,
+        sql: statementsOf(m),
+      })
     }
   }
 
@@ -53,7 +62,8 @@ export function planRecovery(input: RecoveryInput): Plan {
     case 'initialize_tracking': {
       ensureTracking()
       const upTo = diagnosis.inferred?.revision ?? null
-      const revisions = upTo === null ? [] : input.migrations.slice(0, indexOf(input.migrations, upTo) + 1).map((m) => m.id)
+      const revisions =
+        upTo === null ? [] : input.migrations.slice(0, indexOf(input.migrations, upTo) + 1).map((m) => m.id)
       steps.push({
         action: 'record_applied',
         revisions,
@@ -67,7 +77,8 @@ export function planRecovery(input: RecoveryInput): Plan {
     }
     case 'repair_tracking': {
       const cosmeticOnly =
-        diagnosis.state === 'checksum_mismatch' && diagnosis.problems.every((p) => p.code !== 'CHECKSUM_MISMATCH')
+        diagnosis.state === 'checksum_mismatch' &&
+        diagnosis.problems.every((p) => p.code !== 'CHECKSUM_MISMATCH')
       if (cosmeticOnly) {
         for (const p of diagnosis.problems.filter((x) => x.code === 'COSMETIC_EDIT')) {
           steps.push({
@@ -80,7 +91,8 @@ export function planRecovery(input: RecoveryInput): Plan {
         break
       }
       const upTo = diagnosis.inferred?.revision ?? null
-      const revisions = upTo === null ? [] : input.migrations.slice(0, indexOf(input.migrations, upTo) + 1).map((m) => m.id)
+      const revisions =
+        upTo === null ? [] : input.migrations.slice(0, indexOf(input.migrations, upTo) + 1).map((m) => m.id)
       const rebuildTable = tracking.defects.some((d) => d.code === 'MISSING_COLUMNS')
       steps.push({
         action: 'rewrite_tracking',
@@ -99,7 +111,8 @@ export function planRecovery(input: RecoveryInput): Plan {
       planResume(input, steps, blockers)
       break
     case 'manual':
-      for (const p of diagnosis.problems.filter((x) => x.severity === 'error')) blockers.push({ revision: p.revision ?? null, message: p.message })
+      for (const p of diagnosis.problems.filter((x) => x.severity === 'error'))
+        blockers.push({ revision: p.revision ?? null, message: p.message })
       break
   }
   return Object.freeze({ steps: Object.freeze(steps), blockers: Object.freeze(blockers) })
@@ -108,7 +121,8 @@ export function planRecovery(input: RecoveryInput): Plan {
 /** Missing objects and missing changes, revision by revision. */
 function planCompletion(input: RecoveryInput, steps: PlanStep[], blockers: Blocker[]): void {
   const { diagnosis, history } = input
-  const trackedIndex = diagnosis.tracked.revision === null ? -1 : indexOf(input.migrations, diagnosis.tracked.revision)
+  const trackedIndex =
+    diagnosis.tracked.revision === null ? -1 : indexOf(input.migrations, diagnosis.tracked.revision)
   const expected = trackedIndex >= 0 ? history.revisions[trackedIndex]!.schema : history.initial
   const groups = new Map<string, Problem[]>()
   for (const p of diagnosis.problems) {
@@ -116,13 +130,16 @@ function planCompletion(input: RecoveryInput, steps: PlanStep[], blockers: Block
       groups.set(p.revision, [...(groups.get(p.revision) ?? []), p])
     }
   }
-  const ordered = [...groups.keys()].sort((a, b) => indexOf(input.migrations, a) - indexOf(input.migrations, b))
+  const ordered = [...groups.keys()].sort(
+    (a, b) => indexOf(input.migrations, a) - indexOf(input.migrations, b),
+  )
   for (const revisionId of ordered) {
     const problems = groups.get(revisionId)!
     const at = indexOf(input.migrations, revisionId)
     const revision = history.revisions[at]!
     const migration = input.migrations[at]!
-    const effects = revision.delta.created.length + revision.delta.changed.length + revision.delta.dropped.length
+    const effects =
+      revision.delta.created.length + revision.delta.changed.length + revision.delta.dropped.length
     const touchedLater = laterTouched(history, at, trackedIndex, revision.delta)
     if (problems.length === effects && !touchedLater && migration.kind === 'sql') {
       steps.push({
@@ -138,14 +155,21 @@ function planCompletion(input: RecoveryInput, steps: PlanStep[], blockers: Block
     const live = new Map(input.live.objects.map((o) => [objectKey(o), o] as const))
     const expectedByKey = new Map(expected.objects.map((o) => [objectKey(o), o] as const))
     const missingTables = new Set(
-      problems.filter((p) => p.code === 'MISSING_OBJECT' && p.object?.kind === 'table').map((p) => tableKey(p.object!.schema, p.object!.name)),
+      problems
+        .filter((p) => p.code === 'MISSING_OBJECT' && p.object?.kind === 'table')
+        .map((p) => tableKey(p.object!.schema, p.object!.name)),
     )
     for (const p of orderForCreation(problems)) {
       const key = objectKey(p.object!)
       const object = expectedByKey.get(key)
       if (p.code === 'MISSING_OBJECT' && object) {
         // A missing table is created with its columns and constraints: its parts are not created twice.
-        if (object.kind !== 'table' && object.table !== undefined && missingTables.has(tableKey(object.schema, object.table))) continue
+        if (
+          object.kind !== 'table' &&
+          object.table !== undefined &&
+          missingTables.has(tableKey(object.schema, object.table))
+        )
+          continue
         const created = input.renderer.create(object, expected)
         if (created !== null) {
           objects.push(object)
@@ -187,7 +211,8 @@ function planResume(input: RecoveryInput, steps: PlanStep[], blockers: Blocker[]
   const { diagnosis, history } = input
   const live = new Map(input.live.objects.map((o) => [objectKey(o), o] as const))
   for (const p of diagnosis.problems) {
-    if (p.code !== 'FAILED_MIGRATION' && p.code !== 'PARTIAL_MIGRATION' && p.code !== 'INTERRUPTED_MIGRATION') continue
+    if (p.code !== 'FAILED_MIGRATION' && p.code !== 'PARTIAL_MIGRATION' && p.code !== 'INTERRUPTED_MIGRATION')
+      continue
     const id = p.revision!
     const at = indexOf(input.migrations, id)
     const migration = input.migrations[at]!
@@ -215,7 +240,12 @@ function planResume(input: RecoveryInput, steps: PlanStep[], blockers: Blocker[]
         description: `clear the ${row?.status ?? 'failed'} record of ${id}: none of its effects are in the database`,
         sql: [],
       })
-      steps.push({ action: 'apply_migration', revision: id, description: `apply ${id} again, verified`, sql: statementsOf(migration) })
+      steps.push({
+        action: 'apply_migration',
+        revision: id,
+        description: `apply ${id} again, verified`,
+        sql: statementsOf(migration),
+      })
     } else if (!migration.transaction && migration.kind === 'sql') {
       const rest = statementsOf(migration).slice(done)
       steps.push({
@@ -237,17 +267,32 @@ function planResume(input: RecoveryInput, steps: PlanStep[], blockers: Blocker[]
     for (const id of input.diagnosis.pending) {
       if (planned.has(id)) continue
       const m = input.migrations.find((x) => x.id === id)!
-      steps.push({ action: 'apply_migration', revision: id, description: `apply ${id}, verified`, sql: statementsOf(m) })
+      steps.push({
+        action: 'apply_migration',
+        revision: id,
+        description: `apply ${id}, verified`,
+        sql: statementsOf(m),
+      })
     }
   }
 }
 
 /** Whether a later revision (up to the tracked one) changes or drops what this revision made. */
-function laterTouched(history: History, at: number, trackedIndex: number, delta: History['revisions'][number]['delta']): boolean {
-  const keys = new Set([...delta.created.map(objectKey), ...delta.changed.map((c) => objectKey(c.after)), ...delta.dropped.map(objectKey)])
+function laterTouched(
+  history: History,
+  at: number,
+  trackedIndex: number,
+  delta: History['revisions'][number]['delta'],
+): boolean {
+  const keys = new Set([
+    ...delta.created.map(objectKey),
+    ...delta.changed.map((c) => objectKey(c.after)),
+    ...delta.dropped.map(objectKey),
+  ])
   for (let i = at + 1; i <= trackedIndex; i++) {
     const later = history.revisions[i]!.delta
-    for (const o of [...later.created, ...later.dropped, ...later.changed.map((c) => c.after)]) if (keys.has(objectKey(o))) return true
+    for (const o of [...later.created, ...later.dropped, ...later.changed.map((c) => c.after)])
+      if (keys.has(objectKey(o))) return true
   }
   return false
 }
@@ -272,7 +317,9 @@ const CREATION_ORDER: ReadonlyArray<SchemaObject['kind']> = [
 ]
 
 function orderForCreation(problems: ReadonlyArray<Problem>): Problem[] {
-  return [...problems].sort((a, b) => CREATION_ORDER.indexOf(a.object!.kind) - CREATION_ORDER.indexOf(b.object!.kind))
+  return [...problems].sort(
+    (a, b) => CREATION_ORDER.indexOf(a.object!.kind) - CREATION_ORDER.indexOf(b.object!.kind),
+  )
 }
 
 function tableKey(schema: string | undefined, name: string): string {
@@ -285,5 +332,7 @@ function indexOf(migrations: ReadonlyArray<Migration>, id: string): number {
 
 /** The statements a SQL migration's up section runs; a code migration shows as one line. */
 export function statementsOf(migration: Migration): ReadonlyArray<string> {
-  return migration.kind === 'sql' ? migration.up.statements.map((s) => s.sql) : [`-- ${migration.path}: up(ctx)`]
+  return migration.kind === 'sql'
+    ? migration.up.statements.map((s) => s.sql)
+    : [`-- ${migration.path}: up(ctx)`]
 }

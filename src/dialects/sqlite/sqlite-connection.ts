@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import type { SqliteTarget } from '../../config/connection-url.js'
 import { PlumblineError } from '../../errors/plumbline-error.js'
-import type { ConnectOptions, Connection, Row } from '../dialect.js'
+import type { Connection, ConnectOptions, Row } from '../dialect.js'
 
 /** Opens a SQLite database file. better-sqlite3 is synchronous; the interface is not. */
 export async function connectSqlite(target: SqliteTarget, options: ConnectOptions = {}): Promise<Connection> {
@@ -74,6 +74,11 @@ class SqliteConnection implements Connection {
       if (this.#db.inTransaction) this.#db.exec('ROLLBACK')
       throw error
     }
+  }
+
+  async backup(dest: string): Promise<void> {
+    this.#roundTrips++
+    await this.#db.backup(dest)
   }
 
   async close(): Promise<void> {

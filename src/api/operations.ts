@@ -1,0 +1,160 @@
+import { type BaselineOptions, type BaselineResult, baseline as baselineSession } from '../engine/baseline.js'
+import { type DiagnoseResult, diagnoseSession } from '../engine/diagnose.js'
+import { type MigrateOptions, type MigrateResult, migrate as migrateSession } from '../engine/migrate.js'
+import { quickHealthy } from '../engine/quick-health.js'
+import { type RecoverOptions, type RecoverResult, recover as recoverSession } from '../engine/recover.js'
+import { type RevertOptions, type RevertResult, revert } from '../engine/revert.js'
+import { openSession, type Session, type SessionOptions } from '../engine/session.js'
+import { type StatusResult, status as statusSession } from '../engine/status.js'
+import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
+import type { Diagnosis, State } from '../state/diagnosis.js'
+
+/** Where the database and the migrations are: a URL and a folder. */
+export type Target = Omit<SessionOptions, 'url'> & { readonly url: string }
+
+async function withSession<T>(options: Target, fn: (s: Session) => Promise<T>): Promise<T> {
+  const session = await openSession(options)
+  try {
+    return await fn(session)
+  } finally {
+    await session.close()
+  }
+}
+
+/**
+ * Applies pending migrations, each verified against the schema it must produce.
+ *
+ * @example
+ * const result = await migrate({ url: 'sqlite:app.db', dir: './migrations' })
+ * if (!result.ok) console.error(result.error?.message)
+ */
+export function migrate(options: Target & MigrateOptions): Promise<MigrateResult> {
+  return withSession({ create: true, ...options }, (s) => migrateSession(s, options))
+}
+
+/**
+ * Reverts applied migrations with their down sections, verified.
+ *
+ * @example
+ * await rollback({ url, dir: './migrations', steps: 1 })
+ */
+export function rollback(options: Target & RevertOptions): Promise<RevertResult> {
+  return withSession(options, (s) => revert(s, options))
+}
+
+/**
+ * Records revisions as applied without running them, when the live schema matches.
+ *
+ * @example
+ * await baseline({ url, dir: './migrations', revision: '0004_users_timezone' })
+ */
+export function baseline(options: Target & BaselineOptions): Promise<BaselineResult> {
+  return withSession({ create: true, ...options }, (s) => baselineSession(s, options))
+}
+
+/**
+ * Every migration with its state.
+ *
+ * @example
+ * const { state, migrations } = await status({ url, dir: './migrations' })
+ */
+export function status(options: Target): Promise<StatusResult> {
+  return withSession({ allowEmpty: true, ...options }, statusSession)
+}
+
+/**
+ * Classifies the database: state, strategy, problems with evidence, inferred revision, and the
+ * plan `recover` would run. Changes nothing.
+ *
+ * @example
+ * const { diagnosis } = await diagnose({ url, dir: './migrations' })
+ * console.log(diagnosis.state, diagnosis.strategy)
+ */
+export function diagnose(options: Target): Promise<DiagnoseResult> {
+  return withSession({ allowEmpty: true, ...options }, (s) => diagnoseSession(s))
+}
+
+/**
+ * Resolves a broken migration state: backup, plan, run, diagnose again, until healthy.
+ *
+ * @example
+ * const result = await recover({ url, dir: './migrations', backup: 'required' })
+ */
+export function recover(options: Target & RecoverOptions): Promise<RecoverResult> {
+  return withSession({ create: true, ...options }, (s) => recoverSession(s, options))
+}
+
+/** What `ensureHealthy` did; it never throws. */
+export interface HealthResult {
+  readonly ok: boolean
+  /** The state found at start (`null` when the database could not be reached or read). */
+  readonly state: State | null
+  /** The full diagnosis, when one was needed (the healthy path needs none). */
+  readonly diagnosis: Diagnosis | null
+  /** What was done to make it healthy: the plan steps that ran. */
+  readonly actions: ReadonlyArray<{
+    readonly action: string
+    readonly revision?: string
+    readonly status: string
+  }>
+  readonly error?: PlumblineError
+}
+
+/**
+ * For an application's start-up, on every replica. The healthy path is one round trip: the
+ * tracking head and a server-side catalog fingerprint, compared with what was recorded when the
+ * head revision was verified. Otherwise it diagnoses, and — with `recover: 'safe'` — runs only
+ * strategies that cannot lose data (`'all'`: any the plan allows; `'none'`: only reports).
+ * Replicas starting at once queue on the migration lock, and each migration is applied once.
+ * It never throws for a database-state problem: `ok` says whether the app may start.
+ *
+ * @example
+ * const health = await ensureHealthy({ url: process.env.DATABASE_URL!, dir: './migrations', recover: 'safe' })
+ * if (!health.ok) { console.error(health.error?.message ?? health.state); process.exit(1) }
+ */
+export async function ensureHealthy(
+  options: Target & { readonly recover?: 'none' | 'safe' | 'all'; readonly lockTimeoutMs?: number },
+): Promise<HealthResult> {
+  let session: Session | undefined
+  try {
+    session = await openSession({ create: options.recover !== 'none', history: 'auto', ...options })
+    if (await quickHealthy(session.conn, session.dialect, session.migrations)) {
+      return { ok: true, state: 'healthy', diagnosis: null, actions: [] }
+    }
+    const mode = options.recover ?? 'safe'
+    if (mode === 'none') {
+      const { diagnosis } = await diagnoseSession(session)
+      return { ok: diagnosis.state === 'healthy', state: diagnosis.state, diagnosis, actions: [] }
+    }
+    const result = await recoverSession(session, {
+      safeOnly: mode === 'safe',
+      backup: mode === 'all' ? 'auto' : 'off',
+      ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
+    })
+    const actions = result.rounds.flatMap((r) =>
+      (r.outcome?.steps ?? []).map((s) => ({
+        action: s.step.action,
+        ...('revision' in s.step ? { revision: s.step.revision } : {}),
+        status: s.status,
+      })),
+    )
+    return {
+      ok: result.ok,
+      state: result.rounds[0]?.diagnosis.state ?? result.final?.state ?? null,
+      diagnosis: result.rounds[0]?.diagnosis ?? result.final,
+      actions,
+      ...(result.error ? { error: result.error } : {}),
+    }
+  } catch (error) {
+    const e = isPlumblineError(error)
+      ? error
+      : new PlumblineError({
+          code: 'INTERNAL',
+          message: error instanceof Error ? error.message : String(error),
+          cause: error,
+        })
+    return { ok: false, state: null, diagnosis: null, actions: [], error: e }
+  } finally {
+    await session?.close()
+  }
+}

@@ -1,0 +1,122 @@
+import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
+import type { AppliedRevision } from '../execute/apply-revision.js'
+import { executePlan } from '../execute/execute-plan.js'
+import type { Plan, PlanStep } from '../plan/plan.js'
+import { statementsOf } from '../plan/plan-recovery.js'
+import { analyze } from '../state/analyze.js'
+import type { Diagnosis, State } from '../state/diagnosis.js'
+import { trackingTablesDdl } from '../tracking/tracking-tables.js'
+import { observe } from './observe.js'
+import { preflight } from './preflight.js'
+import { quickHealthy } from './quick-health.js'
+import { stateRefusal } from './refusal.js'
+import type { Session } from './session.js'
+import { DEFAULT_LOCK_TIMEOUT_MS, withMigrationLock } from './with-lock.js'
+
+/** Options of `up`. */
+export interface MigrateOptions {
+  /** Apply up to and including this revision. */
+  readonly to?: string
+  /** Print the plan; write nothing at all (no tracking table, no lock). */
+  readonly dryRun?: boolean
+  readonly lockTimeoutMs?: number
+}
+
+/** What `up` did. Errors are values here: `ok` false with `error` set. */
+export interface MigrateResult {
+  readonly ok: boolean
+  /** The state before `up` ran (`null` when it could not be diagnosed). */
+  readonly state: State | null
+  readonly plan: Plan
+  readonly applied: ReadonlyArray<AppliedRevision>
+  /** Absent on the one-round-trip healthy path. */
+  readonly diagnosis?: Diagnosis
+  readonly error?: PlumblineError
+}
+
+/**
+ * `up`: applies pending migrations with verification. Refuses — before any change — when the
+ * database is not fresh, healthy or pending, or when a pending migration does not fit the live
+ * schema. Under the migration lock, so racing processes apply each migration exactly once.
+ */
+export async function migrate(session: Session, options: MigrateOptions = {}): Promise<MigrateResult> {
+  const empty: Plan = { steps: [], blockers: [] }
+  try {
+    if (
+      options.to === undefined &&
+      !options.dryRun &&
+      (await quickHealthy(session.conn, session.dialect, session.migrations))
+    ) {
+      return { ok: true, state: 'healthy', plan: empty, applied: [] }
+    }
+    if (options.to !== undefined && !session.migrations.some((m) => m.id === options.to)) {
+      throw new PlumblineError({
+        code: 'UNKNOWN_TARGET_REVISION',
+        message: `--to ${options.to}: no migration has that id`,
+        hint: `ids are file names without extension, e.g. ${session.migrations.at(-1)?.id ?? '0001_init'}`,
+      })
+    }
+    const ctx = await session.context()
+    const run = async (): Promise<MigrateResult> => {
+      const observation = await observe(session.conn, session.dialect, session.migrations)
+      const diagnosis = analyze(observation, ctx.history)
+      if (!['fresh', 'healthy', 'pending'].includes(diagnosis.state)) throw stateRefusal('up', diagnosis)
+      const upTo =
+        options.to === undefined ? diagnosis.pending.length : diagnosis.pending.indexOf(options.to) + 1
+      if (options.to !== undefined && upTo === 0) {
+        return { ok: true, state: diagnosis.state, plan: empty, applied: [], diagnosis }
+      }
+      const pending = diagnosis.pending.slice(0, upTo)
+      const misfits = preflight(ctx.history, observation.live, pending)
+      if (misfits.length > 0) {
+        throw new PlumblineError({
+          code: 'PREFLIGHT_FAILED',
+          message: `up refused before any change: ${misfits.length === 1 ? 'a pending migration does' : `${misfits.length} pending migrations do`} not fit the live schema:\n${misfits.map((m) => `  - ${m.message}`).join('\n')}`,
+          hint: 'decide what the existing object should be (rename or drop it, or change the migration), then run up again',
+          details: { misfits },
+        })
+      }
+      const steps: PlanStep[] = []
+      if (!observation.tracking.exists) {
+        steps.push({
+          action: 'create_tracking_tables',
+          description: 'create plumbline_migrations and plumbline_events',
+          sql: trackingTablesDdl(session.dialect.name),
+        })
+      }
+      for (const id of pending) {
+        const m = session.migrations.find((x) => x.id === id)!
+        steps.push({
+          action: 'apply_migration',
+          revision: id,
+          description: `apply ${id}, verified`,
+          sql: statementsOf(m),
+        })
+      }
+      const plan: Plan = { steps, blockers: [] }
+      if (options.dryRun) return { ok: true, state: diagnosis.state, plan, applied: [], diagnosis }
+      const outcome = await executePlan(ctx, plan)
+      const applied = outcome.steps.flatMap((s) => (s.applied ? [s.applied] : []))
+      return {
+        ok: outcome.ok,
+        state: diagnosis.state,
+        plan,
+        applied,
+        diagnosis,
+        ...(outcome.error ? { error: outcome.error } : {}),
+      }
+    }
+    return options.dryRun
+      ? await run()
+      : await withMigrationLock(session, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, run)
+  } catch (error) {
+    if (!isPlumblineError(error)) throw error
+    return {
+      ok: false,
+      state: (error.details?.state as State | undefined) ?? null,
+      plan: empty,
+      applied: [],
+      error,
+    }
+  }
+}

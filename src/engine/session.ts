@@ -1,0 +1,70 @@
+import { type ConnectionTarget, parseConnectionUrl } from '../config/connection-url.js'
+import type { Connection, Dialect } from '../dialects/dialect.js'
+import { open } from '../dialects/registry.js'
+import { type Actor, currentActor } from '../execute/actor.js'
+import type { ExecutionContext, ProgressEvent } from '../execute/execution-context.js'
+import { loadMigrations } from '../source/load-migrations.js'
+import type { Migration } from '../source/migration.js'
+import { CODE_SUPPORT } from './code-migrations.js'
+import { loadHistory, type Project, type ProjectOptions } from './project.js'
+import { PLUMBLINE_VERSION } from './version.js'
+
+/** What every operation needs to know to reach the database and the migrations. */
+export interface SessionOptions extends ProjectOptions {
+  readonly url: string | ConnectionTarget
+  /** Create a SQLite file that does not exist (commands that write). */
+  readonly create?: boolean
+  readonly actor?: Actor
+  readonly now?: () => Date
+  readonly onProgress?: (event: ProgressEvent) => void
+}
+
+/** An open connection with its dialect and migrations; the history is loaded when first needed. */
+export interface Session {
+  readonly target: ConnectionTarget
+  readonly dialect: Dialect
+  readonly conn: Connection
+  readonly migrations: ReadonlyArray<Migration>
+  /** The migrations with their expected schemas (read from the history file, or replayed). */
+  project(): Promise<Project>
+  /** The executor's context (loads the project). */
+  context(): Promise<ExecutionContext>
+  close(): Promise<void>
+}
+
+/** Opens the database and reads the migrations folder. */
+export async function openSession(options: SessionOptions): Promise<Session> {
+  const target = typeof options.url === 'string' ? parseConnectionUrl(options.url) : options.url
+  const migrations = await loadMigrations(options.dir, {
+    dialect: target.dialect,
+    allowEmpty: options.allowEmpty ?? false,
+  })
+  const { dialect, conn } = await open(target, { create: options.create ?? false })
+  let project: Promise<Project> | undefined
+  const loadProject = () => {
+    project ??= loadHistory(dialect, target, migrations, options)
+    return project
+  }
+  return {
+    target,
+    dialect,
+    conn,
+    migrations,
+    project: loadProject,
+    async context() {
+      const p = await loadProject()
+      return {
+        conn,
+        dialect,
+        history: p.history,
+        migrations,
+        actor: options.actor ?? currentActor(),
+        now: options.now ?? (() => new Date()),
+        version: PLUMBLINE_VERSION,
+        code: CODE_SUPPORT,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      }
+    },
+    close: () => conn.close(),
+  }
+}

@@ -1,0 +1,65 @@
+import type { RevisionStatus, State } from '../state/diagnosis.js'
+import { diagnoseSession } from './diagnose.js'
+import type { Session } from './session.js'
+
+/** One migration as `status` shows it. */
+export interface MigrationStatusLine {
+  readonly id: string
+  readonly status: RevisionStatus
+  readonly appliedAt: string | null
+  readonly appliedBy: string | null
+  readonly durationMs: number | null
+  /** For failed and partial attempts: how far it got and why it stopped. */
+  readonly statementsDone: number | null
+  readonly statementsTotal: number | null
+  readonly error: string | null
+  /** Objects of this revision missing from the live schema. */
+  readonly missingObjects: number
+}
+
+/** `status`: every migration with its state, the database's state, and who holds the lock. */
+export interface StatusResult {
+  readonly state: State
+  readonly strategy: string
+  readonly head: string | null
+  readonly tracked: string | null
+  readonly migrations: ReadonlyArray<MigrationStatusLine>
+  readonly lock: {
+    readonly host: string | null
+    readonly pid: number | null
+    readonly since: string | null
+    readonly description: string
+  } | null
+  readonly problems: number
+}
+
+/** Reads the state of every migration. Changes nothing. */
+export async function status(session: Session): Promise<StatusResult> {
+  const { diagnosis, observation } = await diagnoseSession(session)
+  return {
+    state: diagnosis.state,
+    strategy: diagnosis.strategy,
+    head: diagnosis.head,
+    tracked: diagnosis.tracked.revision,
+    migrations: diagnosis.timeline.map((line) => ({
+      id: line.id,
+      status: line.status,
+      appliedAt: line.row?.appliedAt ?? null,
+      appliedBy: line.row?.appliedBy ?? null,
+      durationMs: line.row?.durationMs ?? null,
+      statementsDone: line.row?.statementsDone ?? null,
+      statementsTotal: line.row?.statementsTotal ?? null,
+      error: line.row?.error ?? null,
+      missingObjects: line.missingObjects,
+    })),
+    lock: observation.lock
+      ? {
+          host: observation.lock.host,
+          pid: observation.lock.pid,
+          since: observation.lock.since,
+          description: observation.lock.description,
+        }
+      : null,
+    problems: diagnosis.problems.filter((p) => p.severity === 'error').length,
+  }
+}
