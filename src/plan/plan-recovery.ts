@@ -194,13 +194,16 @@ function planCompletion(input: RecoveryInput, steps: PlanStep[], blockers: Block
         message: `${p.object ? describeObject(p.object) : 'an object'}: ${p.message}; recovery never alters or drops a table or column by itself — change it by hand or in a new migration`,
       })
     }
-    if (sql.length > 0) {
+    // Ownership of a sequence needs its table: set it once everything else of the step exists.
+    const ownership = sql.filter((x) => /^ALTER SEQUENCE .* OWNED BY /.test(x))
+    const ordered = [...sql.filter((x) => !ownership.includes(x)), ...ownership]
+    if (ordered.length > 0) {
       steps.push({
         action: 'create_missing_objects',
         revision: revisionId,
         objects,
         description: `complete ${revisionId}: create ${objects.length} missing object(s) from their expected definitions`,
-        sql,
+        sql: ordered,
       })
     }
   }

@@ -1,10 +1,13 @@
 import pg from 'pg'
 import type { ServerTarget } from '../../config/connection-url.js'
 import { PlumblineError } from '../../errors/plumbline-error.js'
-import type { ConnectOptions, Connection, Row } from '../dialect.js'
+import type { Connection, ConnectOptions, Row } from '../dialect.js'
 
 /** Opens one PostgreSQL session (node-postgres `Client`): locks and transactions live on it. */
-export async function connectPostgres(target: ServerTarget, options: ConnectOptions = {}): Promise<Connection> {
+export async function connectPostgres(
+  target: ServerTarget,
+  options: ConnectOptions = {},
+): Promise<Connection> {
   const ssl = sslFor(target.params.sslmode)
   const client = new pg.Client({
     host: target.host,
@@ -184,7 +187,17 @@ export function mapPostgresError(error: unknown, target: ServerTarget, sql?: str
 
 function serverFields(e: PgErrorFields, sql: string | undefined): Record<string, unknown> {
   const fields: Record<string, unknown> = {}
-  for (const key of ['code', 'detail', 'hint', 'position', 'where', 'schema', 'table', 'column', 'constraint'] as const) {
+  for (const key of [
+    'code',
+    'detail',
+    'hint',
+    'position',
+    'where',
+    'schema',
+    'table',
+    'column',
+    'constraint',
+  ] as const) {
     if (e[key] !== undefined) fields[key === 'code' ? 'sqlstate' : key] = e[key]
   }
   if (sql !== undefined) fields.statement = sql

@@ -17,10 +17,14 @@ export function postgresLock(conn: Connection): MigrationLock {
   return {
     async acquire(request: LockRequest) {
       if (request.timeoutMs <= 0) {
-        const [row] = await conn.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${LOCK_CLASS}, ${LOCK_OBJECT}) AS ok`)
+        const [row] = await conn.query<{ ok: boolean }>(
+          `SELECT pg_try_advisory_lock(${LOCK_CLASS}, ${LOCK_OBJECT}) AS ok`,
+        )
         if (!row?.ok) throw await lockedError(conn, 'LOCKED', 0)
       } else {
-        await conn.query(`SELECT set_config('lock_timeout', $1, false)`, [`${Math.ceil(request.timeoutMs)}ms`])
+        await conn.query(`SELECT set_config('lock_timeout', $1, false)`, [
+          `${Math.ceil(request.timeoutMs)}ms`,
+        ])
         try {
           await conn.query(`SELECT pg_advisory_lock(${LOCK_CLASS}, ${LOCK_OBJECT})`)
         } catch (error) {
@@ -78,7 +82,11 @@ export async function postgresLockHolder(conn: Connection): Promise<LockHolder |
   })
 }
 
-async function lockedError(conn: Connection, code: 'LOCKED' | 'LOCK_TIMEOUT', waitedMs: number): Promise<PlumblineError> {
+async function lockedError(
+  conn: Connection,
+  code: 'LOCKED' | 'LOCK_TIMEOUT',
+  waitedMs: number,
+): Promise<PlumblineError> {
   const holder = await postgresLockHolder(conn).catch(() => null)
   const who = holder
     ? holder.host !== null

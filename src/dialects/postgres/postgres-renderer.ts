@@ -15,44 +15,41 @@ export const postgresRenderer: DdlRenderer = Object.freeze({
   create(object: SchemaObject, expected: Schema): ReadonlyArray<string> | null {
     const table = object.table === undefined ? undefined : qualified(object.schema, object.table)
     switch (object.kind) {
-      case 'index':
-      case 'trigger':
-      case 'function':
-      case 'procedure':
-      case 'schema':
-        return /^CREATE\s/i.test(object.definition) ? [object.definition] : null
-      case 'view':
-        return [`CREATE VIEW ${qualified(object.schema, object.name)} AS ${object.definition}`]
-      case 'materialized_view':
-        return [`CREATE MATERIALIZED VIEW ${qualified(object.schema, object.name)} AS ${object.definition}`]
       case 'column':
         return table ? [`ALTER TABLE ${table} ADD COLUMN ${columnDefinition(object)}`] : null
       case 'primary_key':
       case 'unique':
       case 'foreign_key':
       case 'check':
-        return table
-          ? [`ALTER TABLE ${table} ADD CONSTRAINT ${ident(object.name)} ${object.definition}`]
-          : null
+        return table ? [`ALTER TABLE ${table} ADD CONSTRAINT ${ident(object.name)} ${object.definition}`] : null
+      case 'sequence': {
+        // OWNED BY needs the table: it is set once everything of the step exists (the planner
+        // moves ownership statements to the end).
+        const owned = / OWNED BY (\S+)$/.exec(object.definition)
+        if (!owned) return [object.definition]
+        return [
+          object.definition.slice(0, owned.index),
+          `ALTER SEQUENCE ${qualified(object.schema, object.name)} OWNED BY ${owned[1]}`,
+        ]
+      }
       case 'table': {
         const parts = expected.objects.filter((o) => o.table === object.name && o.schema === object.schema)
         const columns = parts
           .filter((o) => o.kind === 'column')
           .sort((a, b) => Number(a.details?.position ?? 0) - Number(b.details?.position ?? 0))
-        const statements = [
-          `CREATE TABLE ${qualified(object.schema, object.name)} (${columns.map(columnDefinition).join(', ')})`,
-        ]
-        for (const c of parts.filter((o) =>
-          ['primary_key', 'unique', 'check', 'foreign_key'].includes(o.kind),
-        )) {
-          statements.push(
-            `ALTER TABLE ${qualified(object.schema, object.name)} ADD CONSTRAINT ${ident(c.name)} ${c.definition}`,
-          )
+        if (!object.definition.includes('()')) return null
+        const statements = [object.definition.replace('()', `(${columns.map(columnDefinition).join(', ')})`)]
+        for (const c of parts.filter((o) => ['primary_key', 'unique', 'check', 'foreign_key'].includes(o.kind))) {
+          statements.push(`ALTER TABLE ${qualified(object.schema, object.name)} ADD CONSTRAINT ${ident(c.name)} ${c.definition}`)
         }
+        for (const i of expected.objects.filter((o) => o.kind === 'index' && o.table === object.name && o.schema === object.schema)) {
+          statements.push(i.definition)
+        }
+        for (const t of parts.filter((o) => o.kind === 'trigger')) statements.push(t.definition)
         return statements
       }
       default:
-        return null
+        return /^CREATE\s/i.test(object.definition) ? [object.definition] : null
     }
   },
   drop(object: SchemaObject): string | null {

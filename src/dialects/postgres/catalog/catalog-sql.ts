@@ -1,0 +1,53 @@
+/**
+ * SQL fragments shared by the catalog queries. Every query takes the same two parameters: `$1`
+ * (schemas, `text[]`, an element may be NULL) and `$2` (names, `text[]`), both NULL when the
+ * whole database is read. The fragments are plain strings, so each query is one constant.
+ */
+
+/**
+ * The namespaces that hold user objects, as a CTE named `ns`. Names starting with `pg_` are
+ * reserved to the server (catalogs, toast, per-session temp schemas) and cannot be created by a user.
+ */
+export const USER_NAMESPACES_CTE = `ns AS (
+  SELECT oid, nspname FROM pg_namespace
+  WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'
+)`
+
+/** True when the object is not restricted away by the `only` parameters. */
+export function selected(schemaExpr: string, nameExpr: string): string {
+  return `($2::text[] IS NULL OR EXISTS (
+    SELECT 1 FROM unnest($1::text[], $2::text[]) AS o(s, n)
+    WHERE o.n = ${nameExpr} AND (o.s IS NULL OR o.s = ${schemaExpr})))`
+}
+
+/**
+ * True when the object was created by an extension: the extension stands for it, and its
+ * members come and go with the extension's version, never with a migration.
+ */
+export function notExtensionMember(catalog: string, oidExpr: string): string {
+  return `NOT EXISTS (SELECT 1 FROM pg_depend e
+    WHERE e.classid = '${catalog}'::regclass AND e.objid = ${oidExpr} AND e.deptype = 'e')`
+}
+
+/** plumbline's own relations and routines, which are never part of a schema. */
+export function notPlumbline(nameExpr: string): string {
+  return `${nameExpr} NOT LIKE 'plumbline\\_%'`
+}
+
+/** `schema.name`, quoted where needed. */
+export function qualified(schemaExpr: string, nameExpr: string): string {
+  return `format('%I.%I', ${schemaExpr}, ${nameExpr})`
+}
+
+/** A collation's name as DDL spells it: built-in ones bare (`"C"`), others qualified. */
+export function collationName(oidExpr: string): string {
+  return `(SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname)
+      ELSE format('%I.%I', cn.nspname, co.collname) END
+    FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = ${oidExpr})`
+}
+
+/** Foreign-data options (`{name=value}` as stored) spelt as DDL does, sorted by name. */
+export function fdwOptions(arrayExpr: string): string {
+  return `(SELECT string_agg(format('%I %L', option_name, option_value), ', ' ORDER BY option_name)
+    FROM pg_options_to_table(${arrayExpr}))`
+}
