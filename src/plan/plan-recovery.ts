@@ -168,8 +168,10 @@ function planCompletion(input: RecoveryInput, steps: PlanStep[], blockers: Block
           object.kind !== 'table' &&
           object.table !== undefined &&
           missingTables.has(tableKey(object.schema, object.table))
-        )
+        ) {
+          objects.push(object) // created with its table; still verified one by one
           continue
+        }
         const created = input.renderer.create(object, expected)
         if (created !== null) {
           objects.push(object)
