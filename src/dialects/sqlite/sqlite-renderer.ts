@@ -10,11 +10,16 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`
  * rebuilding it, which copies user data: that is left to a human (`null`).
  */
 export const sqliteRenderer: DdlRenderer = Object.freeze({
-  create(object: SchemaObject, _expected: Schema): ReadonlyArray<string> | null {
+  create(object: SchemaObject, expected: Schema): ReadonlyArray<string> | null {
     const sql = typeof object.details?.sql === 'string' ? object.details.sql : undefined
     switch (object.kind) {
-      case 'table':
-        return sql ? [sql] : null
+      case 'table': {
+        if (!sql) return null
+        // Indexes and triggers of a missing table are created with it (the planner skips them).
+        const parts = expected.objects.filter((o) => (o.kind === 'index' || o.kind === 'trigger') && o.table === object.name)
+        const rest = parts.map((o) => (typeof o.details?.sql === 'string' ? o.details.sql : o.definition))
+        return [sql, ...rest]
+      }
       case 'column':
         return object.table ? [`ALTER TABLE ${quote(object.table)} ADD COLUMN ${object.definition}`] : null
       case 'index':
