@@ -69,6 +69,11 @@ export interface Dialect {
    * path of `ensureHealthy()` and a no-op `up` one round trip.
    */
   readonly catalogFingerprintSql: string
+  /**
+   * The statement creating a shadow database that builds what the target builds (MySQL: with the
+   * target's default character set). Absent: a plain `CREATE DATABASE`.
+   */
+  shadowDatabaseSql?(target: Connection, name: string): Promise<string>
   /** Turns expected objects back into DDL, to complete a partly applied revision. */
   readonly renderer: DdlRenderer
   /** The migration lock, held on `conn` (the connection that runs the migrations). */

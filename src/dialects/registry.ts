@@ -1,9 +1,8 @@
 import type { ConnectionTarget, DialectName } from '../config/connection-url.js'
-import { PlumblineError } from '../errors/plumbline-error.js'
-import type { ConnectOptions, Connection, Dialect } from './dialect.js'
+import type { Connection, ConnectOptions, Dialect } from './dialect.js'
 
 /**
- * The dialect for a database kind. Loaded lazily, so a SQLite user never loads `pg`.
+ * The dialect for a database kind. Loaded lazily, so a SQLite user never loads `pg` or `mysql2`.
  */
 export async function dialectFor(name: DialectName): Promise<Dialect> {
   switch (name) {
@@ -12,11 +11,7 @@ export async function dialectFor(name: DialectName): Promise<Dialect> {
     case 'postgres':
       return (await import('./postgres/postgres-dialect.js')).postgresDialect
     case 'mysql':
-      throw new PlumblineError({
-        code: 'DIALECT_UNSUPPORTED',
-        message: 'MySQL and MariaDB are not supported by this version of plumbline yet',
-        hint: 'use a sqlite: or postgres:// URL',
-      })
+      return (await import('./mysql/mysql-dialect.js')).mysqlDialect
   }
 }
 

@@ -31,7 +31,17 @@ export async function createShadow(
   const name = `plumbline_shadow_${randomBytes(6).toString('hex')}`
   const admin = await dialect.connect(home, { applicationName: 'plumbline shadow' })
   try {
-    await admin.execute(`CREATE DATABASE ${name}`)
+    let create = `CREATE DATABASE ${name}`
+    if (dialect.shadowDatabaseSql) {
+      // The target's own settings (MySQL: its default character set) must reach the shadow.
+      const source = home === target ? admin : await dialect.connect(target)
+      try {
+        create = await dialect.shadowDatabaseSql(source, name)
+      } finally {
+        if (source !== admin) await source.close()
+      }
+    }
+    await admin.execute(create)
   } catch (error) {
     await admin.close()
     if (
@@ -41,7 +51,7 @@ export async function createShadow(
       throw new PlumblineError({
         code: 'SHADOW_UNAVAILABLE',
         message: `user "${home.user}" may not create the temporary database plumbline replays the migrations on`,
-        hint: 'grant CREATEDB, pass --shadow-url with a server where it may, or commit plumbline.history.json built elsewhere',
+        hint: `${dialect.name === 'postgres' ? 'grant CREATEDB' : 'grant CREATE on *.*'}, pass --shadow-url with a server where it may, or commit plumbline.history.json built elsewhere`,
         cause: error,
       })
     }

@@ -10,7 +10,7 @@ import { objectKey, type Schema } from './model.js'
  */
 export function fingerprint(schema: Schema): string {
   const hash = createHash('sha256')
-  hash.update(`plumbline-schema-v1\n${schema.dialect}\n`)
+  hash.update(`plumbline-schema-v2\n${schema.dialect}\n`)
   for (const object of schema.objects) {
     // Length-prefixed fields: a definition that contains a newline or a key-like text cannot
     // make two different schemas hash alike.

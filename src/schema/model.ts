@@ -22,9 +22,13 @@ export type ObjectKind =
   | 'function'
   | 'procedure'
 
-/** Kinds whose names are unique only within their table; their key includes the table. */
+/**
+ * Kinds whose names are unique only within their table; their key includes the table. Indexes
+ * are among them: MySQL names an index per table, and an index always belongs to one table.
+ */
 export const TABLE_SCOPED_KINDS: ReadonlySet<ObjectKind> = new Set([
   'column',
+  'index',
   'primary_key',
   'unique',
   'foreign_key',
@@ -62,7 +66,7 @@ export interface Schema {
 }
 
 /**
- * The stable identity of an object: `index:public.idx_goals_user_id`, `column:public.users.email`.
+ * The stable identity of an object: `index:public.goals.idx_goals_user_id`, `column:public.users.email`.
  * Objects with equal keys are the same object; their definitions may differ.
  */
 export function objectKey(object: Pick<SchemaObject, 'kind' | 'schema' | 'table' | 'name'>): string {

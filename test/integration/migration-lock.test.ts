@@ -84,6 +84,62 @@ for (const target of dialectTargets()) {
         await waiting
         expect(await a.dialect.lock(a.conn).holder()).toMatchObject({ host: 'web-1' })
       })
+    } else if (target.dialect === 'mysql') {
+      it('refuses a second holder at once with --lock-timeout 0, naming its connection', async () => {
+        await a.dialect.lock(a.conn).acquire(request(0))
+        const refused = await errorOf(b.dialect.lock(b.conn).acquire(request(0)))
+        expect(refused.code).toBe('LOCKED')
+        expect(refused.message).toMatch(/held by MySQL connection \d+ of \S+ from \S+, idle for \d+ s/)
+        expect(await b.dialect.lock(b.conn).holder()).toMatchObject({
+          host: null,
+          session: expect.any(Number),
+        })
+      })
+
+      it('names the holder by host, pid and time while it runs a statement', async () => {
+        await a.dialect.lock(a.conn).acquire(request(0))
+        const running = a.conn.query('SELECT SLEEP(1)')
+        await new Promise((r) => setTimeout(r, 200))
+        const refused = await errorOf(b.dialect.lock(b.conn).acquire(request(0)))
+        expect(refused.message).toContain('plumbline on web-1 (pid 4242) since 2025-07-11T10:00:00Z')
+        expect(await b.dialect.lock(b.conn).holder()).toMatchObject({
+          host: 'web-1',
+          pid: 4242,
+          since: '2025-07-11T10:00:00Z',
+          description: expect.stringContaining('running SELECT SLEEP(1)'),
+        })
+        await running
+      })
+
+      it('waits up to the timeout, then fails with LOCK_TIMEOUT', async () => {
+        await a.dialect.lock(a.conn).acquire(request(0))
+        const started = Date.now()
+        const refused = await errorOf(b.dialect.lock(b.conn).acquire(request(300)))
+        expect(refused.code).toBe('LOCK_TIMEOUT')
+        expect(Date.now() - started).toBeGreaterThanOrEqual(250)
+      })
+
+      it('is taken by the waiter once the holder releases it, and no longer announced by the holder', async () => {
+        const lockA = a.dialect.lock(a.conn)
+        await lockA.acquire(request(0))
+        const waiting = b.dialect.lock(b.conn).acquire(request(10_000))
+        await new Promise((r) => setTimeout(r, 100))
+        await lockA.release()
+        await waiting
+        expect(await a.dialect.lock(a.conn).holder()).toMatchObject({ session: expect.any(Number) })
+        expect(await b.dialect.lock(b.conn).holder()).toBeNull()
+        const [statement] = await b.conn.query<{ info: string }>(
+          'SELECT INFO AS info FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()',
+        )
+        expect(statement?.info).toMatch(
+          /^\/\* plumbline host=web-1 pid=4242 since=2025-07-11T10:00:00Z \*\/ SELECT INFO/,
+        )
+        await b.dialect.lock(b.conn).release()
+        const [after] = await b.conn.query<{ info: string }>(
+          'SELECT INFO AS info FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()',
+        )
+        expect(after?.info).toMatch(/^SELECT INFO/)
+      })
     } else {
       it('reports a writer holding the database, and nothing once it is done', async () => {
         await a.conn.execute('BEGIN IMMEDIATE')
@@ -112,6 +168,9 @@ for (const target of dialectTargets()) {
       await b.dialect.lock(b.conn).acquire(request(5000))
       if (target.dialect === 'postgres') {
         expect(await a.dialect.lock(a.conn).holder()).toMatchObject({ host: 'web-1', pid: 4242 })
+      } else if (target.dialect === 'mysql') {
+        // MySQL: the server ended the dead session and released its GET_LOCK; b holds it now.
+        expect(await a.dialect.lock(a.conn).holder()).toMatchObject({ session: expect.any(Number) })
       } else {
         // SQLite: the OS dropped the file lock and the half-done write was rolled back.
         expect(await b.dialect.lock(b.conn).holder()).toBeNull()

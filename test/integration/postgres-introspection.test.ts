@@ -140,8 +140,8 @@ describe('postgres: introspection', () => {
       'column:public.goals.updated_at',
       'column:public.goals.user_id',
       'foreign_key:public.goals.goals_user_id_fkey',
-      'index:public.idx_goals_active',
-      'index:public.idx_goals_user_id',
+      'index:public.goals.idx_goals_active',
+      'index:public.goals.idx_goals_user_id',
       'primary_key:public.goals.goals_pkey',
       'sequence:public.goals_id_seq',
       'table:public.goals',
@@ -173,7 +173,7 @@ describe('postgres: introspection', () => {
     })
     expect(keys(several)).toEqual([
       'extension:extensions.pg_trgm',
-      'index:public.idx_diary_body_trgm',
+      'index:public.diary_entry.idx_diary_body_trgm',
       'schema:analytics.analytics',
       'type:public.mood',
     ])

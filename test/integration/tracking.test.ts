@@ -118,12 +118,13 @@ for (const target of dialectTargets()) {
       await conn.query(insert, ['', SUM_A, 'applied', timeParam(d, '2025-07-11T10:00:00.000Z')])
       const observed = await readTracking(conn)
       expect(observed.rows.map((r) => r.revision)).toEqual(['0001_init'])
-      expect(observed.defects.map((x) => [x.code, x.revision])).toEqual([
-        ['GARBAGE_STATUS', '0002_x'],
+      // In the order the table gives its rows: insertion order on a heap, key order on InnoDB.
+      expect(observed.defects.map((x) => [x.code, x.revision]).sort()).toEqual([
         ['GARBAGE_CHECKSUM', '0003_y'],
+        ['GARBAGE_STATUS', '0002_x'],
         ['NULL_REVISION', ''],
       ])
-      expect(observed.defects[0]?.raw?.status).toBe('done?')
+      expect(observed.defects.find((x) => x.code === 'GARBAGE_STATUS')?.raw?.status).toBe('done?')
       expect(observed.raw).toHaveLength(4)
     })
 

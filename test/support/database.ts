@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import mysql from 'mysql2/promise'
 import pg from 'pg'
 import { inject } from 'vitest'
 import { IMPLEMENTED_DIALECTS, type TestTarget } from './targets.js'
@@ -60,5 +61,24 @@ export async function createFreshDatabase(target: TestTarget): Promise<FreshData
       },
     }
   }
-  throw new Error(`no fresh-database support for ${target.dialect} yet`)
+  const admin = await mysql.createConnection(target.adminUrl!)
+  try {
+    await admin.query(`CREATE DATABASE ${name}`)
+  } finally {
+    await admin.end()
+  }
+  const url = new URL(target.adminUrl!)
+  url.pathname = `/${name}`
+  return {
+    url: url.href,
+    name,
+    drop: async () => {
+      const client = await mysql.createConnection(target.adminUrl!)
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name}`)
+      } finally {
+        await client.end()
+      }
+    },
+  }
 }

@@ -12,7 +12,7 @@ export interface TestTarget {
 }
 
 /** Dialects whose shared suites exist; a target of another dialect is started but not looped over. */
-export const IMPLEMENTED_DIALECTS: ReadonlySet<DialectName> = new Set(['sqlite', 'postgres'])
+export const IMPLEMENTED_DIALECTS: ReadonlySet<DialectName> = new Set(['sqlite', 'postgres', 'mysql'])
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -69,8 +69,8 @@ describe('diff', () => {
       },
     ])
     const d = diff(expected, actual)
-    expect(d.missing.map(objectKey)).toEqual(['index:idx_goals_user_id'])
-    expect(d.extra.map(objectKey)).toEqual(['index:idx_other'])
+    expect(d.missing.map(objectKey)).toEqual(['index:goals.idx_goals_user_id'])
+    expect(d.extra.map(objectKey)).toEqual(['index:users.idx_other'])
     expect(d.changed).toHaveLength(1)
     expect(d.changed[0]?.key).toBe('column:users.email')
     expect(d.changed[0]?.expected.definition).toBe('text NOT NULL')
@@ -85,12 +85,12 @@ describe('diff', () => {
     ).toBe(true)
   })
 
-  it('keys table-scoped objects by their table, and indexes by schema', () => {
+  it('keys table-scoped objects, indexes included, by their table', () => {
     expect(objectKey({ kind: 'column', schema: 'public', table: 'users', name: 'email' })).toBe(
       'column:public.users.email',
     )
     expect(objectKey({ kind: 'index', schema: 'public', table: 'goals', name: 'idx_goals_user_id' })).toBe(
-      'index:public.idx_goals_user_id',
+      'index:public.goals.idx_goals_user_id',
     )
     expect(objectKey({ kind: 'check', table: 'goals', name: 'goals_status_check' })).toBe(
       'check:goals.goals_status_check',

@@ -84,7 +84,7 @@ describe('revision deltas', () => {
     expect(d.changed.map((x) => [x.before.definition, x.after.definition])).toEqual([
       ['TEXT', 'TEXT NOT NULL'],
     ])
-    expect(touchedKeys(d)).toEqual(['index:idx_users_email', 'column:users.email'])
+    expect(touchedKeys(d)).toEqual(['index:users.idx_users_email', 'column:users.email'])
     expect(computeDelta(s2, s3).dropped.map((o) => o.name)).toEqual(['idx_users_email'])
     expect(isEmptyDelta(computeDelta(s2, s2))).toBe(true)
   })

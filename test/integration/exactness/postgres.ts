@@ -330,39 +330,39 @@ const cases: ReadonlyArray<ExactnessCase> = [
   {
     id: 'drop-index',
     change: 'DROP INDEX idx_goals_user_id',
-    expect: [{ as: 'missing', kind: 'index', name: 'idx_goals_user_id' }],
+    expect: [{ as: 'missing', kind: 'index', name: 'idx_goals_user_id', table: 'goals' }],
   },
   {
     id: 'add-index',
     change: 'CREATE INDEX idx_goals_created_at ON goals (created_at)',
-    expect: [{ as: 'extra', kind: 'index', name: 'idx_goals_created_at' }],
+    expect: [{ as: 'extra', kind: 'index', name: 'idx_goals_created_at', table: 'goals' }],
   },
   {
     id: 'index-columns',
     change: 'DROP INDEX idx_goals_user_id; CREATE INDEX idx_goals_user_id ON goals (user_id, status)',
-    expect: [{ as: 'changed', kind: 'index', name: 'idx_goals_user_id' }],
+    expect: [{ as: 'changed', kind: 'index', name: 'idx_goals_user_id', table: 'goals' }],
   },
   {
     id: 'partial-index-predicate',
     change: `DROP INDEX idx_goals_active; CREATE INDEX idx_goals_active ON goals (user_id) WHERE status = 'completed'`,
-    expect: [{ as: 'changed', kind: 'index', name: 'idx_goals_active' }],
+    expect: [{ as: 'changed', kind: 'index', name: 'idx_goals_active', table: 'goals' }],
   },
   {
     id: 'expression-index',
     change:
       'DROP INDEX idx_users_lower_handle; CREATE UNIQUE INDEX idx_users_lower_handle ON users (upper(handle))',
-    expect: [{ as: 'changed', kind: 'index', name: 'idx_users_lower_handle' }],
+    expect: [{ as: 'changed', kind: 'index', name: 'idx_users_lower_handle', table: 'users' }],
   },
   {
     id: 'index-method',
     change: 'DROP INDEX idx_goals_user_id; CREATE INDEX idx_goals_user_id ON goals USING hash (user_id)',
-    expect: [{ as: 'changed', kind: 'index', name: 'idx_goals_user_id' }],
+    expect: [{ as: 'changed', kind: 'index', name: 'idx_goals_user_id', table: 'goals' }],
   },
   {
     id: 'index-include',
     change: `DROP INDEX idx_daily_stats_user_date;
       CREATE INDEX idx_daily_stats_user_date ON daily_stats (user_id, date) INCLUDE (points, streak)`,
-    expect: [{ as: 'changed', kind: 'index', name: 'idx_daily_stats_user_date' }],
+    expect: [{ as: 'changed', kind: 'index', name: 'idx_daily_stats_user_date', table: 'daily_stats' }],
   },
   {
     id: 'column-type',
@@ -539,7 +539,7 @@ $$`,
   {
     id: 'other-schema-index',
     change: 'CREATE INDEX idx_events_kind ON analytics.events (kind)',
-    expect: [{ as: 'extra', kind: 'index', schema: 'analytics', name: 'idx_events_kind' }],
+    expect: [{ as: 'extra', kind: 'index', schema: 'analytics', name: 'idx_events_kind', table: 'events' }],
   },
   {
     id: 'add-table',

@@ -14,7 +14,10 @@ export interface ExpectedDifference {
 export interface ExactnessCase {
   /** Shared across dialects where the change exists in both (see REQUIRED_CASES). */
   readonly id: string
-  /** SQL making the change; runs in a transaction that is rolled back afterwards. */
+  /**
+   * SQL making the change; runs in a transaction that is rolled back afterwards, or, where DDL is
+   * not transactional (MySQL), on a fresh copy of the base that is dropped afterwards.
+   */
   readonly change: string
   /** The objects `diff(base, changed)` names: all of them, nothing more. */
   readonly expect: ReadonlyArray<ExpectedDifference>
@@ -86,6 +89,29 @@ export const REQUIRED_CASES: Readonly<Record<string, ReadonlyArray<string>>> = {
     'extension',
     'add-schema',
     'other-schema-table',
+    'add-table',
+    'drop-column',
+  ],
+  mysql: [
+    'drop-index',
+    'add-index',
+    'index-columns',
+    'index-prefix',
+    'index-type',
+    'column-type',
+    'column-default',
+    'column-nullability',
+    'column-collation',
+    'generated-column',
+    'auto-increment',
+    'add-check',
+    'add-unique',
+    'foreign-key-action',
+    'view-body',
+    'trigger-body',
+    'function-body',
+    'procedure-body',
+    'table-engine',
     'add-table',
     'drop-column',
   ],
