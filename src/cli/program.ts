@@ -1,8 +1,18 @@
 import { readFileSync } from 'node:fs'
 import { Command, CommanderError, Option } from 'commander'
 import { PlumblineError } from '../errors/plumbline-error.js'
+import { registerBackfill } from './commands/backfill.js'
+import { registerBaseline } from './commands/baseline.js'
+import { registerCheck } from './commands/check.js'
+import { registerDiagnose } from './commands/diagnose.js'
+import { registerDown } from './commands/down.js'
+import { registerHistory } from './commands/history.js'
 import { registerInspect } from './commands/inspect.js'
-import { type CommandContext, createContext, type GlobalOptions } from './context.js'
+import { registerNew } from './commands/new.js'
+import { registerRecover } from './commands/recover.js'
+import { registerStatus } from './commands/status.js'
+import { registerUp } from './commands/up.js'
+import { type CommandContext, createContext, type GlobalOptions, parseLockTimeout } from './context.js'
 import { createOutput, type Output } from './output.js'
 import { renderError } from './render-error.js'
 
@@ -48,6 +58,7 @@ export async function runCli(io: CliIo): Promise<number> {
         env: io.env,
         stdinIsTTY: io.stdinIsTTY ?? false,
         stdoutIsTTY: io.stdoutIsTTY ?? false,
+        stderrIsTTY: io.stderrIsTTY ?? false,
       })
       exitCode = await fn(ctx)
     })()
@@ -96,6 +107,17 @@ function buildProgram(out: Output, run: (fn: (ctx: CommandContext) => Promise<nu
     .addOption(new Option('--config <file>', 'config file (default: plumbline.config.{ts,mts,js,mjs,json})'))
     .addOption(new Option('--json', 'print one JSON document on stdout; logs go to stderr'))
     .addOption(new Option('--yes', 'answer yes to every confirmation'))
+    .addOption(
+      new Option('--lock-timeout <ms|s>', 'how long to wait for the migration lock; 0 fails at once')
+        .argParser(parseLockTimeout)
+        .default(60_000, '60s'),
+    )
+    .addOption(new Option('--shadow-url <url>', 'a server where temporary shadow databases may be created'))
+    .addOption(
+      new Option('--history <source>', 'expected schemas from the history file, a shadow replay, or either')
+        .choices(['auto', 'file', 'build'])
+        .default('auto'),
+    )
     .addOption(new Option('--debug', 'show stack traces'))
     .showHelpAfterError(false)
     .exitOverride()
@@ -110,10 +132,21 @@ Exit codes: 0 success or healthy · 1 action needed, or failed and recoverable �
             2 usage, configuration, connection or bad input · 3 a human decision is needed
 
 Examples:
-  $ plumbline inspect --url sqlite:app.db
-  $ DATABASE_URL=postgres://app@localhost/app plumbline inspect --json`,
+  $ plumbline status --url sqlite:app.db
+  $ plumbline up --dry-run
+  $ DATABASE_URL=postgres://app@localhost/app plumbline diagnose --json`,
     )
+  registerStatus(program, run)
+  registerUp(program, run)
+  registerDown(program, run)
+  registerNew(program, run)
+  registerBaseline(program, run)
+  registerHistory(program, run)
+  registerDiagnose(program, run)
+  registerRecover(program, run)
   registerInspect(program, run)
+  registerCheck(program, run)
+  registerBackfill(program, run)
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput())
   return program
 }

@@ -71,6 +71,8 @@ export const ERROR_CODES = {
   BACKFILL_SPEC_CHANGED: 3,
   BACKFILL_CONFLICT: 1,
   BACKFILL_FAILED: 1,
+  // cli
+  FILE_WRITE_FAILED: 2,
   // anything plumbline did not foresee
   INTERNAL: 1,
 } as const

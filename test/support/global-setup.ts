@@ -119,7 +119,7 @@ export async function startEmbeddedPostgres(): Promise<{
   }
   const client = server.getPgClient()
   await client.connect()
-  const version = (await client.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? '?'
+  const version = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?'
   await client.end()
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,

@@ -113,6 +113,15 @@ export function mapSqliteError(error: unknown, target: SqliteTarget, sql?: strin
           cause: error,
         })
   }
+  if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED') {
+    return new PlumblineError({
+      code: 'LOCKED',
+      message: `${target.path} is locked: another connection holds its write lock`,
+      hint: 'another process is writing (perhaps migrating); wait for it, or raise --lock-timeout',
+      details: { sqliteCode: code, ...(sql === undefined ? {} : { statement: sql }) },
+      cause: error,
+    })
+  }
   if (code === 'SQLITE_READONLY' || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') {
     return new PlumblineError({
       code: 'PERMISSION_DENIED',

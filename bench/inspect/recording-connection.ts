@@ -1,0 +1,46 @@
+import type { Connection } from '../../src/dialects/dialect.js'
+
+/** One statement a connection carried, as it was handed to the driver. */
+export interface RecordedCall {
+  readonly method: 'query' | 'execute'
+  readonly sql: string
+  readonly params: ReadonlyArray<unknown> | undefined
+}
+
+/**
+ * The connection itself, except that every `query` and `execute` is first appended to `calls`
+ * and `probe` runs before and after each. A proxy rather than a wrapper class, so whatever else
+ * a connection offers keeps working unchanged.
+ */
+export function recordingConnection(
+  inner: Connection,
+  calls: RecordedCall[],
+  probe?: () => void,
+): Connection {
+  const query: Connection['query'] = async (sql, params) => {
+    calls.push({ method: 'query', sql, params: params === undefined ? undefined : [...params] })
+    probe?.()
+    try {
+      return await inner.query(sql, params)
+    } finally {
+      probe?.()
+    }
+  }
+  const execute: Connection['execute'] = async (sql) => {
+    calls.push({ method: 'execute', sql, params: undefined })
+    probe?.()
+    try {
+      await inner.execute(sql)
+    } finally {
+      probe?.()
+    }
+  }
+  return new Proxy(inner, {
+    get(target, property) {
+      if (property === 'query') return query
+      if (property === 'execute') return execute
+      const value = Reflect.get(target, property, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}

@@ -1,0 +1,99 @@
+import type { Command } from 'commander'
+import { migrate } from '../../engine/migrate.js'
+import { openSession } from '../../engine/session.js'
+import { exitCodeFor } from '../../errors/codes.js'
+import type { CommandContext } from '../context.js'
+import { renderApplied } from '../render/applied-report.js'
+import { plural, words } from '../render/format.js'
+import { appliedJson, planJson } from '../render/json.js'
+import { renderPlan } from '../render/plan-report.js'
+import { createProgressView } from '../render/progress.js'
+import { renderError } from '../render-error.js'
+
+interface UpOptions {
+  readonly to?: string
+  readonly dryRun?: boolean
+}
+
+/** `up [--to <id>] [--dry-run]`: applies pending migrations, each verified (contract §4). */
+export function registerUp(
+  program: Command,
+  run: (fn: (ctx: CommandContext) => Promise<number>) => void,
+): void {
+  program
+    .command('up')
+    .description('apply pending migrations, each verified against the schema it must produce')
+    .option('--to <id>', 'apply up to and including this migration')
+    .option('--dry-run', 'print the plan with its SQL; write nothing at all')
+    .addHelpText(
+      'after',
+      `
+A migration's tracking row is written only once the database shows its effect. up refuses,
+changing nothing, when the database is not fresh, healthy or pending (see plumbline diagnose),
+or when a pending migration does not fit the live schema.
+
+Exit codes: 0 applied, or nothing to apply · 1 a migration failed or the state needs recover ·
+            2 usage, configuration or connection · 3 a human decision is needed
+
+Examples:
+  $ plumbline up --dry-run
+  $ plumbline up --url sqlite:app.db
+  $ plumbline up --to 0003_points_log --json`,
+    )
+    .action((opts: UpOptions) => run((ctx) => upCommand(ctx, opts)))
+}
+
+async function upCommand(ctx: CommandContext, opts: UpOptions): Promise<number> {
+  const { out } = ctx
+  const view = createProgressView(out, { tty: ctx.stderrIsTTY && !out.json })
+  const session = await openSession(
+    await ctx.sessionOptions({
+      create: true,
+      dryRun: opts.dryRun === true,
+      onProgress: view.onProgress,
+      onReplay: view.onReplay,
+    }),
+  )
+  let result: Awaited<ReturnType<typeof migrate>>
+  try {
+    result = await migrate(session, {
+      ...(opts.to === undefined ? {} : { to: opts.to }),
+      dryRun: opts.dryRun === true,
+      lockTimeoutMs: ctx.lockTimeoutMs(),
+    }).finally(() => view.stop())
+  } finally {
+    await session.close()
+  }
+  const code = result.ok ? 0 : result.error ? exitCodeFor(result.error.code) : 1
+  if (out.json) {
+    out.document({
+      ok: result.ok,
+      state: result.state,
+      applied: appliedJson(result.applied),
+      ...(opts.dryRun ? { dryRun: true, plan: planJson(result.plan) } : {}),
+      ...(result.error ? { error: result.error.toJSON() } : {}),
+    })
+    return code
+  }
+  const c = out.stdoutColor
+  if (opts.dryRun && result.ok) {
+    const migrations = result.plan.steps.filter((s) => s.action === 'apply_migration').length
+    out.result(
+      [
+        `${c.bold('dry run')}: nothing was written`,
+        `the database is ${words(result.state ?? 'unknown')}; up would apply ${plural(migrations, 'migration')}`,
+        '',
+        ...renderPlan(result.plan, c),
+      ].join('\n'),
+    )
+    return 0
+  }
+  if (result.applied.length > 0) out.result(renderApplied(result.applied, 'applied', c).join('\n'))
+  else if (result.ok)
+    out.result(
+      opts.to
+        ? `nothing to apply: ${opts.to} is already applied`
+        : 'nothing to apply: the database is up to date',
+    )
+  return result.error ? renderError(result.error, out, ctx.options.debug === true) : code
+}

@@ -1,0 +1,13 @@
+import type { State, Strategy } from '../../state/diagnosis.js'
+
+/** The command to run next for a state, as a reader would type it; `null` when nothing is to do. */
+export function nextStep(state: State, strategy: Strategy | string): string | null {
+  if (state === 'healthy') return null
+  if (state === 'locked')
+    return 'wait for the other process to finish, then `plumbline status` (the holder is shown above)'
+  if (strategy === 'manual')
+    return '`plumbline diagnose --detailed` for the evidence; a human must decide (docs/recovery.md)'
+  if (state === 'fresh' || state === 'pending')
+    return '`plumbline up --dry-run` to read the SQL, then `plumbline up`'
+  return '`plumbline recover --dry-run` to read the plan, then `plumbline recover`'
+}
