@@ -82,13 +82,19 @@ export function objectKey(object: Pick<SchemaObject, 'kind' | 'schema' | 'table'
  * modelled something twice: that is a bug, reported rather than hidden.
  */
 export function createSchema(dialect: DialectName, objects: Iterable<SchemaObject>): Schema {
-  const byKey = new Map<string, SchemaObject>()
+  // Each key is computed once; the sort compares the precomputed keys (this runs on every
+  // introspection of thousands of objects).
+  const keyed: Array<{ key: string; object: SchemaObject }> = []
+  const seen = new Set<string>()
   for (const object of objects) {
     const key = objectKey(object)
-    if (byKey.has(key)) throw new Error(`schema model: two objects share the key ${key}`)
-    byKey.set(key, Object.freeze({ ...object }))
+    if (seen.has(key)) throw new Error(`schema model: two objects share the key ${key}`)
+    seen.add(key)
+    keyed.push({ key, object: Object.isFrozen(object) ? object : Object.freeze({ ...object }) })
   }
-  const sorted = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o)
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  const sorted = new Array<SchemaObject>(keyed.length)
+  for (let i = 0; i < keyed.length; i++) sorted[i] = keyed[i]!.object
   return Object.freeze({ dialect, objects: Object.freeze(sorted) })
 }
 
