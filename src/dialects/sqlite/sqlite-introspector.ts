@@ -1,7 +1,76 @@
+import { isPlumblineError, PlumblineError } from '../../errors/plumbline-error.js'
+import { createSchema, type Schema, type SchemaObject } from '../../schema/model.js'
 import type { Connection, IntrospectOptions } from '../dialect.js'
-import type { Schema } from '../../schema/model.js'
+import { type Catalog, catalogQuery, readCatalogRows, type SchemaRow } from './sqlite-catalog-query.js'
+import { parseCreateIndex } from './sqlite-create-index-parser.js'
+import { parseCreateTable } from './sqlite-create-table-parser.js'
+import { parseCreateTrigger } from './sqlite-create-trigger-parser.js'
+import { parseCreateView } from './sqlite-create-view-parser.js'
+import { tableObjects } from './sqlite-table-objects.js'
 
-/** Reads a sqlite database into the schema model. (Being written: see the introspection suite.) */
-export async function introspectSqlite(_conn: Connection, _options?: IntrospectOptions): Promise<Schema> {
-  throw new Error('sqlite introspection is being written')
+/**
+ * Reads a SQLite database's `main` schema into the model in one statement: tables (with their
+ * columns, primary key, unique, foreign-key and check constraints), explicit indexes, views and
+ * triggers. `options.only` narrows it to the named tables, views, indexes and triggers and what
+ * belongs to them, for verification after a migration. Temporary objects, `sqlite_*` tables and
+ * plumbline's own `plumbline_*` tables are never part of it.
+ *
+ * @example
+ * const schema = await introspectSqlite(conn, { only: [{ name: 'goals' }] })
+ * schema.objects.map((o) => `${o.kind} ${o.name}`) // ['column created_at', …, 'index idx_goals_user_id', 'table goals']
+ */
+export async function introspectSqlite(conn: Connection, options?: IntrospectOptions): Promise<Schema> {
+  if (options?.only !== undefined && options.only.length === 0) return createSchema('sqlite', [])
+  const query = catalogQuery(options)
+  const catalog = readCatalogRows(await conn.query(query.sql, query.params))
+  const objects: SchemaObject[] = []
+  for (const row of catalog.objects) {
+    try {
+      objects.push(...objectsOf(row, catalog))
+    } catch (error) {
+      throw inContext(error, row)
+    }
+  }
+  return createSchema('sqlite', objects)
+}
+
+function objectsOf(row: SchemaRow, catalog: Catalog): SchemaObject[] {
+  switch (row.type) {
+    case 'table':
+      return tableObjects(
+        parseCreateTable(row.sql),
+        row.name,
+        row.sql,
+        catalog.columns.get(row.name) ?? [],
+        catalog.foreignKeys.get(row.name) ?? [],
+      )
+    case 'index': {
+      const index = parseCreateIndex(row.sql)
+      const details = Object.freeze({
+        unique: index.unique,
+        columns: Object.freeze(index.columns.map((c) => c.text)),
+        where: index.where,
+      })
+      return [{ kind: 'index', name: row.name, table: row.table, definition: index.definition, details }]
+    }
+    case 'view':
+      return [{ kind: 'view', name: row.name, definition: parseCreateView(row.sql).definition }]
+    case 'trigger': {
+      const trigger = parseCreateTrigger(row.sql)
+      const details = Object.freeze({ timing: trigger.timing, event: trigger.event })
+      return [{ kind: 'trigger', name: row.name, table: row.table, definition: trigger.definition, details }]
+    }
+  }
+}
+
+function inContext(error: unknown, row: SchemaRow): PlumblineError {
+  if (!isPlumblineError(error))
+    return new PlumblineError({ code: 'INTERNAL', message: String(error), cause: error })
+  return new PlumblineError({
+    code: error.code,
+    message: `${row.type} ${row.name}: ${error.message}`,
+    hint: error.hint,
+    details: { ...error.details, object: { kind: row.type, name: row.name } },
+    cause: error,
+  })
 }

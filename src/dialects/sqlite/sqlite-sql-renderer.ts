@@ -1,4 +1,4 @@
-import type { Token } from './sqlite-ddl-tokenizer.js'
+import type { SqlTokens } from './sqlite-ddl-tokenizer.js'
 import { SQLITE_KEYWORDS } from './sqlite-keywords.js'
 
 const BARE_NAME = /^[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*$/
@@ -18,13 +18,12 @@ export function canonicalIdentifier(name: string): string {
 }
 
 /** The name a word, quoted identifier or string token stands for. */
-export function tokenName(token: Token): string {
-  return token.kind === 'string' ? token.text.slice(1, -1).replaceAll("''", "'") : token.text
+export function tokenName(tokens: SqlTokens, i: number): string {
+  const text = tokens.text(i)
+  return tokens.kind(i) === 'string' ? text.slice(1, -1).replaceAll("''", "'") : text
 }
 
-/**
- * Keywords after which `-`/`+` is binary: they end an operand, like a literal or `)` does.
- */
+/** Keywords after which `-`/`+` is binary: they end an operand, like a literal or `)` does. */
 const OPERAND_KEYWORDS = new Set(['NULL', 'END', 'CURRENT_DATE', 'CURRENT_TIME', 'CURRENT_TIMESTAMP'])
 
 /**
@@ -33,14 +32,12 @@ const OPERAND_KEYWORDS = new Set(['NULL', 'END', 'CURRENT_DATE', 'CURRENT_TIME',
  */
 const CALL_KEYWORDS = new Set(['CAST', 'GLOB', 'LIKE', 'MATCH', 'RAISE', 'REGEXP', 'REPLACE'])
 
-function isOperator(token: Token | undefined, text: string): boolean {
-  return token !== undefined && token.kind === 'operator' && token.text === text
-}
-
-function isUnaryPosition(before: Token | undefined): boolean {
-  if (before === undefined) return true
-  if (before.kind === 'operator') return before.text !== ')'
-  return before.keyword !== undefined && !OPERAND_KEYWORDS.has(before.keyword)
+/** True when a sign after token `before` (-1: none) is unary. */
+function isUnaryPosition(tokens: SqlTokens, before: number): boolean {
+  if (before < 0) return true
+  if (tokens.kind(before) === 'operator') return !tokens.isOperator(before, ')')
+  const keyword = tokens.keyword(before)
+  return keyword !== undefined && !OPERAND_KEYWORDS.has(keyword)
 }
 
 /** `TRUE` and `FALSE` are not keywords to SQLite, but read as literals when no column has the name. */
@@ -50,24 +47,27 @@ function literalWord(text: string): string {
   return upper === 'TRUE' || upper === 'FALSE' ? upper : text
 }
 
-function piece(token: Token, before: Token | undefined): string {
-  if (before?.keyword === 'COLLATE' && token.kind !== 'operator') {
+function piece(tokens: SqlTokens, i: number, afterCollate: boolean): string {
+  const kind = tokens.kind(i)
+  if (afterCollate && kind !== 'operator') {
     // Collation names are matched case-insensitively, also for user-defined collations.
-    return canonicalIdentifier(tokenName(token).toUpperCase())
+    return canonicalIdentifier(tokenName(tokens, i).toUpperCase())
   }
-  switch (token.kind) {
+  switch (kind) {
     case 'word':
-      return token.keyword ?? literalWord(token.text)
+      return tokens.keyword(i) ?? literalWord(tokens.text(i))
     case 'quoted':
-      return canonicalIdentifier(token.text)
+      return canonicalIdentifier(tokens.text(i))
     case 'blob':
-      return `X${token.text.slice(1).toUpperCase()}`
+      return `X${tokens.text(i).slice(1).toUpperCase()}`
     case 'number':
-      return token.text.toLowerCase()
+      return tokens.text(i).toLowerCase()
     case 'operator':
-      return token.text === '==' ? '=' : token.text === '<>' ? '!=' : token.text
+      if (tokens.isOperator(i, '==')) return '='
+      if (tokens.isOperator(i, '<>')) return '!='
+      return tokens.text(i)
     default:
-      return token.text
+      return tokens.text(i)
   }
 }
 
@@ -78,43 +78,101 @@ function piece(token: Token, before: Token | undefined): string {
  * alone, so whitespace, comments, keyword case and quoting style never reach it; it is valid SQL
  * that tokenizes back to the same tokens.
  *
+ * Text that is already canonical, as most schema text is, comes back as one slice of the
+ * source: only from the first token that needs rewriting on is the text assembled piece by piece.
+ *
  * @example
  * renderSql(tokenizeSql("check ( [rating]   between 1 and 5 ) -- 1..5")) // 'CHECK (rating BETWEEN 1 AND 5)'
  */
-export function renderSql(tokens: ReadonlyArray<Token>, start = 0, end: number = tokens.length): string {
-  let out = ''
-  let before: Token | undefined
+export function renderSql(tokens: SqlTokens, start = 0, end: number = tokens.length): string {
+  if (end <= start) return ''
+  const sql = tokens.sql
+  let out: string | undefined
   let afterUnary = false
   let call = false
   for (let i = start; i < end; i++) {
-    const token = tokens[i]!
-    if (before !== undefined && !call && spaced(before, token, afterUnary)) out += ' '
-    out += piece(token, before)
-    afterUnary =
-      token.kind === 'operator' &&
-      (token.text === '~' || ((token.text === '-' || token.text === '+') && isUnaryPosition(before)))
+    const before = i - 1
+    const afterCollate = i > start && tokens.keyword(before) === 'COLLATE'
+    const space = i > start && !call && spaced(tokens, before, i, afterUnary)
+    if (out === undefined) {
+      const gap = i > start ? tokens.offset(i) - tokens.endOffset(before) : 0
+      const sameGap = space ? gap === 1 && sql.charCodeAt(tokens.offset(i) - 1) === 32 : gap === 0
+      if (!sameGap || !asWritten(tokens, i, afterCollate)) {
+        out = i > start ? sql.slice(tokens.offset(start), tokens.endOffset(before)) : ''
+      }
+    }
+    if (out !== undefined) {
+      if (space) out += ' '
+      out += piece(tokens, i, afterCollate)
+    }
+    const sign = tokens.isOperator(i, '-') || tokens.isOperator(i, '+')
+    afterUnary = tokens.isOperator(i, '~') || (sign && isUnaryPosition(tokens, i > start ? before : -1))
+    const keyword = tokens.keyword(i)
     call =
-      token.keyword !== undefined &&
-      CALL_KEYWORDS.has(token.keyword) &&
-      isOperator(tokens[i + 1], '(') &&
-      isUnaryPosition(before)
-    before = token
+      keyword !== undefined &&
+      CALL_KEYWORDS.has(keyword) &&
+      tokens.isOperator(i + 1, '(') &&
+      isUnaryPosition(tokens, i > start ? before : -1)
   }
-  return out
+  return out ?? sql.slice(tokens.offset(start), tokens.endOffset(end - 1))
 }
 
-function spaced(before: Token, token: Token, afterUnary: boolean): boolean {
-  if (
-    token.kind === 'operator' &&
-    (token.text === ')' || token.text === ',' || token.text === ';' || token.text === '.')
-  ) {
-    return false
+/** True when token `i` is written in the source exactly as {@link piece} would write it. */
+function asWritten(tokens: SqlTokens, i: number, afterCollate: boolean): boolean {
+  const kind = tokens.kind(i)
+  const from = tokens.offset(i)
+  const to = tokens.endOffset(i)
+  if (afterCollate && kind !== 'operator') {
+    return kind === 'word' && tokens.keyword(i) === undefined && !hasLetter(tokens.sql, from, to, 97)
   }
-  if (isOperator(before, '(') || isOperator(before, '.')) return false
+  switch (kind) {
+    case 'word': {
+      const literal = upperIs(tokens.sql, from, to, 'TRUE') || upperIs(tokens.sql, from, to, 'FALSE')
+      return (tokens.keyword(i) === undefined && !literal) || !hasLetter(tokens.sql, from, to, 97)
+    }
+    case 'quoted':
+      return false
+    case 'blob':
+      return !hasLetter(tokens.sql, from, to, 97)
+    case 'number':
+      return !hasLetter(tokens.sql, from, to, 65)
+    case 'operator':
+      return !tokens.isOperator(i, '==') && !tokens.isOperator(i, '<>')
+    default:
+      return true
+  }
+}
+
+/** True when `text[from, to)` spells `upper` in any case. */
+function upperIs(text: string, from: number, to: number, upper: string): boolean {
+  if (to - from !== upper.length) return false
+  for (let i = 0; i < upper.length; i++) {
+    if ((text.charCodeAt(from + i) & ~32) !== upper.charCodeAt(i)) return false
+  }
+  return true
+}
+
+/** True when `text[from, to)` has an ASCII letter of the case starting at `a` (97 lower, 65 upper). */
+function hasLetter(text: string, from: number, to: number, a: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= a && c < a + 26) return true
+  }
+  return false
+}
+
+function spaced(tokens: SqlTokens, before: number, i: number, afterUnary: boolean): boolean {
+  if (tokens.kind(i) === 'operator') {
+    if (tokens.isOperator(i, ')') || tokens.isOperator(i, ',') || tokens.isOperator(i, ';')) return false
+    if (tokens.isOperator(i, '.')) return false
+  }
+  if (tokens.isOperator(before, '(') || tokens.isOperator(before, '.')) return false
   // `- -1` must not become the comment `--1`.
-  if (afterUnary) return isOperator(token, '-')
-  if (isOperator(token, '('))
-    return !(before.kind === 'quoted' || (before.kind === 'word' && before.keyword === undefined))
+  if (afterUnary) return tokens.isOperator(i, '-')
+  if (tokens.isOperator(i, '(')) {
+    const kind = tokens.kind(before)
+    return !(kind === 'quoted' || (kind === 'word' && tokens.keyword(before) === undefined))
+  }
   return true
 }
 
@@ -122,14 +180,10 @@ function spaced(before: Token, token: Token, afterUnary: boolean): boolean {
  * Narrows `[start, end)` past parentheses that wrap the whole range: `((a > 0))` and `a > 0` are
  * one expression. Returns the inner range.
  */
-export function unwrapParentheses(
-  tokens: ReadonlyArray<Token>,
-  start: number,
-  end: number,
-): [number, number] {
+export function unwrapParentheses(tokens: SqlTokens, start: number, end: number): [number, number] {
   let s = start
   let e = end
-  while (e - s >= 2 && isOperator(tokens[s], '(') && matchingParenthesis(tokens, s) === e - 1) {
+  while (e - s >= 2 && tokens.isOperator(s, '(') && matchingParenthesis(tokens, s) === e - 1) {
     s++
     e--
   }
@@ -137,13 +191,12 @@ export function unwrapParentheses(
 }
 
 /** The index of the `)` closing the `(` at `open`, or -1 when it is not closed. */
-export function matchingParenthesis(tokens: ReadonlyArray<Token>, open: number): number {
+export function matchingParenthesis(tokens: SqlTokens, open: number): number {
   let depth = 0
   for (let i = open; i < tokens.length; i++) {
-    const token = tokens[i]!
-    if (token.kind !== 'operator') continue
-    if (token.text === '(') depth++
-    else if (token.text === ')' && --depth === 0) return i
+    if (tokens.kind(i) !== 'operator') continue
+    if (tokens.isOperator(i, '(')) depth++
+    else if (tokens.isOperator(i, ')') && --depth === 0) return i
   }
   return -1
 }

@@ -1,0 +1,143 @@
+import type { IntrospectOptions, Row } from '../dialect.js'
+
+/**
+ * The one statement that reads a SQLite schema: the managed objects of `sqlite_schema` and, for
+ * each ordinary table, `pragma_table_xinfo` and `pragma_foreign_key_list`, as one UNION ALL so a
+ * whole introspection is a single round trip. Rows of the three branches share columns
+ * (`kind` 0 object, 1 column, 2 foreign-key column); {@link readCatalogRows} gives them names.
+ *
+ * Left out, by design: automatic indexes (`sql IS NULL`; their constraint is modelled instead),
+ * `sqlite_*` tables (statistics, sequences), plumbline's own `plumbline_*` tables with all that
+ * belongs to them, and the shadow tables a virtual table keeps its data in (they belong to it).
+ * Virtual tables get no pragma rows: reading their columns needs their module, which may not be
+ * loaded on this connection.
+ */
+export function catalogQuery(options?: IntrospectOptions): { sql: string; params: unknown[] } {
+  const only = options?.only
+  const filter =
+    only === undefined
+      ? ''
+      : // Names are matched as SQLite matches identifiers: ASCII case-insensitively.
+        `AND (lower(m.name) IN (SELECT lower(value) FROM json_each(?)) OR lower(m.tbl_name) IN (SELECT lower(value) FROM json_each(?)))`
+  const sql = `WITH objects AS MATERIALIZED (
+  SELECT m.type, m.name, m.tbl_name, m.sql,
+    m.type = 'table' AND m.sql NOT LIKE 'CREATE VIRTUAL %' AS ordinary
+  FROM main.sqlite_schema AS m
+  WHERE m.sql IS NOT NULL
+    AND substr(lower(m.tbl_name), 1, 7) <> 'sqlite_'
+    AND substr(lower(m.tbl_name), 1, 10) <> 'plumbline_'
+    AND m.name NOT IN (SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow')
+    ${filter}
+)
+SELECT 0 AS kind, o.tbl_name AS owner, o.name AS name, o.type AS a, o.sql AS b, o.ordinary AS c,
+  NULL AS d, NULL AS e, NULL AS f, NULL AS g
+FROM objects AS o
+UNION ALL
+SELECT 1, o.name, x.name, x.type, x.dflt_value, x."notnull", x.pk, x.hidden, x.cid, NULL
+FROM objects AS o, pragma_table_xinfo(o.name, 'main') AS x
+WHERE o.ordinary
+UNION ALL
+SELECT 2, o.name, f."table", f."from", f."to", f.id, f.seq, f.on_update, f.on_delete, f."match"
+FROM objects AS o, pragma_foreign_key_list(o.name, 'main') AS f
+WHERE o.ordinary`
+  if (only === undefined) return { sql, params: [] }
+  const names = JSON.stringify(only.map((o) => o.name))
+  return { sql, params: [names, names] }
+}
+
+/** A managed object's row of `sqlite_schema`. */
+export interface SchemaRow {
+  readonly type: 'table' | 'index' | 'view' | 'trigger'
+  readonly name: string
+  readonly table: string
+  readonly sql: string
+  /** A table that is neither virtual nor a view: it has pragma rows. */
+  readonly ordinary: boolean
+}
+
+/** One column as `pragma_table_xinfo` reports it. */
+export interface PragmaColumn {
+  readonly cid: number
+  readonly name: string
+  /** The declared type as SQLite keeps it: original spacing, standard names upper-cased. */
+  readonly type: string
+  readonly notNull: boolean
+  /** The text of the DEFAULT expression, outer parentheses removed by SQLite; `null` without one. */
+  readonly default: string | null
+  /** Position in the primary key, 1-based; 0 when not part of it. */
+  readonly pk: number
+  /** 2: generated VIRTUAL, 3: generated STORED (1 is a virtual table's hidden column). */
+  readonly hidden: number
+}
+
+/** One foreign key as `pragma_foreign_key_list` reports it, its column pairs gathered. */
+export interface PragmaForeignKey {
+  readonly id: number
+  readonly table: string
+  readonly from: string[]
+  /** `null` entries when the clause names no parent columns (the parent's primary key). */
+  readonly to: Array<string | null>
+  readonly onUpdate: string
+  readonly onDelete: string
+  readonly match: string
+}
+
+/** The catalog rows of one table and the objects read. */
+export interface Catalog {
+  readonly objects: ReadonlyArray<SchemaRow>
+  readonly columns: ReadonlyMap<string, PragmaColumn[]>
+  /** Per table, indexed by pragma id (SQLite numbers foreign keys from the last one written). */
+  readonly foreignKeys: ReadonlyMap<string, PragmaForeignKey[]>
+}
+
+/** Sorts the rows of {@link catalogQuery} into objects, columns and foreign keys. */
+export function readCatalogRows(rows: ReadonlyArray<Row>): Catalog {
+  const objects: SchemaRow[] = []
+  const columns = new Map<string, PragmaColumn[]>()
+  const foreignKeys = new Map<string, PragmaForeignKey[]>()
+  for (const row of rows) {
+    const owner = row.owner as string
+    if (row.kind === 0) {
+      objects.push({
+        type: row.a as SchemaRow['type'],
+        name: row.name as string,
+        table: owner,
+        sql: row.b as string,
+        ordinary: row.c === 1,
+      })
+    } else if (row.kind === 1) {
+      const list = columns.get(owner) ?? []
+      if (list.length === 0) columns.set(owner, list)
+      const cid = row.f as number
+      list[cid] = {
+        cid,
+        name: row.name as string,
+        type: row.a as string,
+        notNull: row.c === 1,
+        default: row.b as string | null,
+        pk: row.d as number,
+        hidden: row.e as number,
+      }
+    } else {
+      const list = foreignKeys.get(owner) ?? []
+      if (list.length === 0) foreignKeys.set(owner, list)
+      const id = row.c as number
+      const seq = row.d as number
+      let fk = list[id]
+      if (fk === undefined) {
+        list[id] = fk = {
+          id,
+          table: row.name as string,
+          from: [],
+          to: [],
+          onUpdate: row.e as string,
+          onDelete: row.f as string,
+          match: row.g as string,
+        }
+      }
+      fk.from[seq] = row.a as string
+      fk.to[seq] = row.b as string | null
+    }
+  }
+  return { objects, columns, foreignKeys }
+}
