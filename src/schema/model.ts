@@ -70,12 +70,22 @@ export interface Schema {
  * Objects with equal keys are the same object; their definitions may differ.
  */
 export function objectKey(object: Pick<SchemaObject, 'kind' | 'schema' | 'table' | 'name'>): string {
-  const parts: string[] = []
-  if (object.schema !== undefined) parts.push(object.schema)
-  if (TABLE_SCOPED_KINDS.has(object.kind) && object.table !== undefined) parts.push(object.table)
-  parts.push(object.name)
-  return `${object.kind}:${parts.join('.')}`
+  // Frozen objects never change: their key is computed once (introspection caches and history
+  // replays hand the same objects to every comparison).
+  const frozen = Object.isFrozen(object)
+  if (frozen) {
+    const cached = keys.get(object)
+    if (cached !== undefined) return cached
+  }
+  let key = `${object.kind}:`
+  if (object.schema !== undefined) key += `${object.schema}.`
+  if (TABLE_SCOPED_KINDS.has(object.kind) && object.table !== undefined) key += `${object.table}.`
+  key += object.name
+  if (frozen) keys.set(object, key)
+  return key
 }
+
+const keys = new WeakMap<object, string>()
 
 /**
  * Builds a frozen schema from objects in any order. Two objects with one key mean the dialect

@@ -25,14 +25,30 @@ export async function introspectSqlite(conn: Connection, options?: IntrospectOpt
   const catalog = readCatalogRows(await conn.query(query.sql, query.params))
   const objects: SchemaObject[] = []
   for (const row of catalog.objects) {
-    try {
-      objects.push(...objectsOf(row, catalog))
-    } catch (error) {
-      throw inContext(error, row)
+    const key = `${row.type}\u0000${row.name}\u0000${row.table}\u0000${row.sql}`
+    let parsed = parsedRows.get(key)
+    if (parsed === undefined) {
+      try {
+        parsed = Object.freeze(objectsOf(row, catalog).map((o) => Object.freeze(o)))
+      } catch (error) {
+        throw inContext(error, row)
+      }
+      if (parsedRows.size >= PARSED_ROWS_LIMIT) parsedRows.clear()
+      parsedRows.set(key, parsed)
     }
+    for (const object of parsed) objects.push(object)
   }
   return createSchema('sqlite', objects)
 }
+
+/**
+ * The objects of each catalog row, by the row's type, names and SQL text. SQLite derives what the
+ * pragmas report (columns, foreign keys) from that same stored text, so equal keys always mean
+ * equal objects: each distinct statement is parsed once per process, and verification, which
+ * reads the same tables again and again, pays only for the catalog query.
+ */
+const parsedRows = new Map<string, ReadonlyArray<SchemaObject>>()
+const PARSED_ROWS_LIMIT = 50_000
 
 function objectsOf(row: SchemaRow, catalog: Catalog): SchemaObject[] {
   switch (row.type) {
