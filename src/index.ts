@@ -7,6 +7,7 @@
  * import { inspect, diff } from 'plumbline'
  * const before = await inspect({ url: 'sqlite:app.db' })
  */
+export { check } from './api/check.js'
 export { type Inspection, inspect } from './api/inspect.js'
 export {
   baseline,
@@ -36,6 +37,9 @@ export type { RevertOptions, RevertResult } from './engine/revert.js'
 export type { MigrationStatusLine, StatusResult } from './engine/status.js'
 export { ERROR_CODES, type ErrorCode } from './errors/codes.js'
 export { isPlumblineError, PlumblineError, type PlumblineErrorOptions } from './errors/plumbline-error.js'
+export type { BackfillConfig, BackfillsConfig } from './integrity/backfill-spec.js'
+export type { CheckReport, CheckResult, CheckStatus } from './integrity/check-result.js'
+export type { CheckConfig, ChecksConfig } from './integrity/check-spec.js'
 export type { Plan, PlanStep } from './plan/plan.js'
 export { type ChangedObject, diff, diffSize, isEmptyDiff, type SchemaDiff } from './schema/diff.js'
 export { fingerprint } from './schema/fingerprint.js'

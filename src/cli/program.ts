@@ -4,6 +4,7 @@ import { PlumblineError } from '../errors/plumbline-error.js'
 import { registerBackfill } from './commands/backfill.js'
 import { registerBaseline } from './commands/baseline.js'
 import { registerCheck } from './commands/check.js'
+import { registerDemo } from './commands/demo.js'
 import { registerDiagnose } from './commands/diagnose.js'
 import { registerDown } from './commands/down.js'
 import { registerHistory } from './commands/history.js'
@@ -49,20 +50,33 @@ export async function runCli(io: CliIo): Promise<number> {
   })
   let exitCode = 0
   let pending: Promise<void> | undefined
-  const program = buildProgram(out, (fn) => {
-    pending = (async () => {
-      const ctx = createContext({
-        cwd: io.cwd,
-        out,
-        options: program.opts<GlobalOptions>(),
-        env: io.env,
-        stdinIsTTY: io.stdinIsTTY ?? false,
-        stdoutIsTTY: io.stdoutIsTTY ?? false,
-        stderrIsTTY: io.stderrIsTTY ?? false,
-      })
-      exitCode = await fn(ctx)
-    })()
-  })
+  // Commands that run other commands (the demo) write to the same streams, in their own folder;
+  // the URL then comes from that folder's config, never from the caller's environment.
+  const runNested = (nested: ReadonlyArray<string>, cwd: string, ctx: CommandContext) =>
+    runCli({
+      ...io,
+      argv: nested,
+      cwd,
+      env: { ...ctx.env, PLUMBLINE_URL: undefined, DATABASE_URL: undefined },
+    })
+  const program = buildProgram(
+    out,
+    (fn) => {
+      pending = (async () => {
+        const ctx = createContext({
+          cwd: io.cwd,
+          out,
+          options: program.opts<GlobalOptions>(),
+          env: io.env,
+          stdinIsTTY: io.stdinIsTTY ?? false,
+          stdoutIsTTY: io.stdoutIsTTY ?? false,
+          stderrIsTTY: io.stderrIsTTY ?? false,
+        })
+        exitCode = await fn(ctx)
+      })()
+    },
+    runNested,
+  )
   try {
     await program.parseAsync(argv, { from: 'user' })
     if (pending) await pending
@@ -90,7 +104,11 @@ export async function runCli(io: CliIo): Promise<number> {
   }
 }
 
-function buildProgram(out: Output, run: (fn: (ctx: CommandContext) => Promise<number>) => void): Command {
+function buildProgram(
+  out: Output,
+  run: (fn: (ctx: CommandContext) => Promise<number>) => void,
+  runCommand: (argv: ReadonlyArray<string>, cwd: string, ctx: CommandContext) => Promise<number>,
+): Command {
   const program = new Command('plumbline')
   program
     .description(
@@ -147,6 +165,7 @@ Examples:
   registerInspect(program, run)
   registerCheck(program, run)
   registerBackfill(program, run)
+  registerDemo(program, run, runCommand)
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput())
   return program
 }

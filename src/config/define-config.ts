@@ -1,3 +1,6 @@
+import type { BackfillsConfig } from '../integrity/backfill-spec.js'
+import type { ChecksConfig } from '../integrity/check-spec.js'
+
 /**
  * The shape of `plumbline.config.{ts,mts,js,mjs,json}`. Every field is optional; command-line
  * options win over it, and it wins over the environment (contract §1).
@@ -8,9 +11,9 @@ export interface PlumblineConfig {
   /** Migrations folder, relative to the config file; default `./migrations`. */
   readonly dir?: string
   /** Data-integrity checks by name (contract §9). */
-  readonly checks?: Readonly<Record<string, unknown>>
+  readonly checks?: ChecksConfig
   /** Batched, resumable repairs by name (contract §9). */
-  readonly backfills?: Readonly<Record<string, unknown>>
+  readonly backfills?: BackfillsConfig
 }
 
 /**

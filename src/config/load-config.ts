@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, extname, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { PlumblineError } from '../errors/plumbline-error.js'
+import { type IntegrityConfigInput, resolveIntegrityConfig } from '../integrity/integrity-config.js'
 import type { PlumblineConfig } from './define-config.js'
 
 /** The file names looked for in the working directory, in this order. */
@@ -104,6 +105,8 @@ function validate(raw: unknown, path: string): PlumblineConfig {
       })
     }
   }
+  // A misspelt check or backfill is reported at load, by name and key, before anything runs.
+  resolveIntegrityConfig(record as IntegrityConfigInput)
   const dir = typeof record.dir === 'string' ? resolve(dirname(path), record.dir) : undefined
   return Object.freeze({ ...(record as PlumblineConfig), ...(dir === undefined ? {} : { dir }) })
 }
