@@ -44,7 +44,9 @@ export async function baseline(session: Session, options: BaselineOptions = {}):
       })
     }
     const run = async (): Promise<BaselineResult> => {
-      const observation = await observe(session.conn, session.dialect, session.migrations)
+      const observation = await observe(session.conn, session.dialect, session.migrations, {
+        lockHeld: !options.dryRun,
+      })
       const diagnosis = analyze(observation, ctx.history)
       const d = diff(ctx.history.revisions[at]!.schema, observation.live)
       const managed = new Set(ctx.history.revisions.flatMap((r) => r.schema.objects.map(objectKey)))

@@ -20,10 +20,12 @@ export interface DiagnoseResult {
  */
 export async function diagnoseSession(
   session: Session,
-  options: { readonly migrate?: boolean } = {},
+  options: { readonly migrate?: boolean; readonly lockHeld?: boolean } = {},
 ): Promise<DiagnoseResult> {
   const project = await session.project()
-  const observation = await observe(session.conn, session.dialect, session.migrations)
+  const observation = await observe(session.conn, session.dialect, session.migrations, {
+    lockHeld: options.lockHeld ?? false,
+  })
   const diagnosis = analyze(observation, project.history)
   const plan = planRecovery({
     diagnosis,
@@ -34,6 +36,7 @@ export async function diagnoseSession(
     renderer: session.dialect.renderer,
     trackingDdl: trackingTablesDdl(session.dialect.name),
     migrate: options.migrate ?? true,
+    transactionalDdl: session.dialect.capabilities.transactionalDdl,
   })
   return { diagnosis, plan, observation }
 }

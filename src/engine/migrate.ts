@@ -7,7 +7,7 @@ import { analyze } from '../state/analyze.js'
 import type { Diagnosis, State } from '../state/diagnosis.js'
 import { trackingTablesDdl } from '../tracking/tracking-tables.js'
 import { observe } from './observe.js'
-import { preflight } from './preflight.js'
+import { type Misfit, preflight } from './preflight.js'
 import { quickHealthy } from './quick-health.js'
 import { stateRefusal } from './refusal.js'
 import type { Session } from './session.js'
@@ -58,9 +58,19 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
     }
     const ctx = await session.context()
     const run = async (): Promise<MigrateResult> => {
-      const observation = await observe(session.conn, session.dialect, session.migrations)
+      const observation = await observe(session.conn, session.dialect, session.migrations, {
+        lockHeld: !options.dryRun,
+      })
       const diagnosis = analyze(observation, ctx.history)
-      if (!['fresh', 'healthy', 'pending'].includes(diagnosis.state)) throw stateRefusal('up', diagnosis)
+      if (!['fresh', 'healthy', 'pending'].includes(diagnosis.state)) {
+        // An object a pending revision creates, already there with another definition, reads as
+        // drift: pre-flight names the collision and both definitions, so it speaks first.
+        if (diagnosis.state === 'drift') {
+          const misfits = preflight(ctx.history, observation.live, diagnosis.pending)
+          if (misfits.length > 0) throw preflightFailed(misfits, diagnosis.state)
+        }
+        throw stateRefusal('up', diagnosis)
+      }
       const upTo =
         options.to === undefined ? diagnosis.pending.length : diagnosis.pending.indexOf(options.to) + 1
       if (options.to !== undefined && upTo === 0) {
@@ -68,14 +78,7 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
       }
       const pending = diagnosis.pending.slice(0, upTo)
       const misfits = preflight(ctx.history, observation.live, pending)
-      if (misfits.length > 0) {
-        throw new PlumblineError({
-          code: 'PREFLIGHT_FAILED',
-          message: `up refused before any change: ${misfits.length === 1 ? 'a pending migration does' : `${misfits.length} pending migrations do`} not fit the live schema:\n${misfits.map((m) => `  - ${m.message}`).join('\n')}`,
-          hint: 'decide what the existing object should be (rename or drop it, or change the migration), then run up again',
-          details: { misfits },
-        })
-      }
+      if (misfits.length > 0) throw preflightFailed(misfits, diagnosis.state)
       const steps: PlanStep[] = []
       if (!observation.tracking.exists) {
         steps.push({
@@ -119,4 +122,13 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
       error,
     }
   }
+}
+
+function preflightFailed(misfits: ReadonlyArray<Misfit>, state: State): PlumblineError {
+  return new PlumblineError({
+    code: 'PREFLIGHT_FAILED',
+    message: `up refused before any change: ${misfits.length === 1 ? 'a pending migration does' : `${misfits.length} pending migrations do`} not fit the live schema:\n${misfits.map((m) => `  - ${m.message}`).join('\n')}`,
+    hint: 'decide what the existing object should be (rename or drop it, or change the migration), then run up again',
+    details: { misfits, state },
+  })
 }

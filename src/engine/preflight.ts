@@ -1,6 +1,7 @@
+import type { DialectName } from '../config/connection-url.js'
 import type { History } from '../history/history-model.js'
 import { applyDelta } from '../history/revision-delta.js'
-import { describeObject, objectKey, type Schema } from '../schema/model.js'
+import { describeObject, objectKey, type Schema, type SchemaObject } from '../schema/model.js'
 
 /** A pending revision that cannot fit the live schema, and the object that shows it. */
 export interface Misfit {
@@ -24,15 +25,22 @@ export function preflight(
   for (const id of pending) {
     const revision = history.revisions.find((r) => r.id === id)!
     const byKey = new Map(simulated.objects.map((o) => [objectKey(o), o] as const))
+    const dropped = new Set(revision.delta.dropped.map(objectKey))
+    const byName = new Map(
+      simulated.objects
+        .filter((o) => !dropped.has(objectKey(o)))
+        .map((o) => [claimedName(live.dialect, o), o] as const),
+    )
     for (const o of revision.delta.created) {
-      const existing = byKey.get(objectKey(o))
+      const existing = byKey.get(objectKey(o)) ?? byName.get(claimedName(live.dialect, o))
       if (existing === undefined) continue
+      const same = objectKey(existing) === objectKey(o)
       misfits.push({
         revision: id,
         message:
-          existing.definition === o.definition
+          same && existing.definition === o.definition
             ? `${id} creates ${describeObject(o)}, which already exists (no migration created it)`
-            : `${id} creates ${describeObject(o)}, but one of that name already exists with another definition — IF NOT EXISTS would skip it silently\n      expected: ${o.definition}\n      found:    ${existing.definition}`,
+            : `${id} creates ${describeObject(o)}, but ${same ? 'one of that name already exists with another definition' : `${describeObject(existing)} already holds that name`} — IF NOT EXISTS would skip it silently\n      expected: ${o.definition}\n      found:    ${existing.definition}`,
       })
     }
     for (const o of revision.delta.dropped) {
@@ -56,4 +64,22 @@ export function preflight(
     simulated = applyDelta(simulated.dialect, simulated, revision.delta)
   }
   return misfits
+}
+
+/**
+ * The name an object takes in its database, compared as the database compares it: tables, views
+ * and indexes share one namespace per schema on SQLite and PostgreSQL (sequences too on
+ * PostgreSQL; MySQL names indexes per table), and SQLite ignores the case of every name, MySQL
+ * that of index and column names. `CREATE … IF NOT EXISTS` skips on any such clash.
+ */
+function claimedName(dialect: DialectName, o: SchemaObject): string {
+  const folds = dialect === 'sqlite' || (dialect === 'mysql' && (o.kind === 'index' || o.kind === 'column'))
+  const name = folds ? o.name.toLowerCase() : o.name
+  const relation =
+    o.kind === 'table' ||
+    o.kind === 'view' ||
+    o.kind === 'materialized_view' ||
+    (o.kind === 'index' && dialect !== 'mysql') ||
+    (o.kind === 'sequence' && dialect === 'postgres')
+  return relation ? `relation:${o.schema ?? ''}.${name}` : objectKey({ ...o, name })
 }

@@ -63,7 +63,7 @@ export async function recover(session: Session, options: RecoverOptions = {}): P
   }
   const ctx = await session.context()
   return withMigrationLock(session, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, async () => {
-    let { diagnosis, plan } = await diagnoseSession(session, { migrate: migrateAfter })
+    let { diagnosis, plan } = await diagnoseSession(session, { migrate: migrateAfter, lockHeld: true })
     let previous = ''
     for (let round = 0; round < MAX_ROUNDS; round++) {
       if (diagnosis.state === 'healthy' || (!migrateAfter && diagnosis.state === 'pending')) break
@@ -124,7 +124,8 @@ export async function recover(session: Session, options: RecoverOptions = {}): P
         for (const [i, step] of plan.steps.entries()) {
           if (!(await options.confirmStep(step, i, plan.steps.length))) {
             rounds.push({ diagnosis, plan, outcome: { ok: false, steps: done } })
-            const final = (await diagnoseSession(session, { migrate: migrateAfter })).diagnosis
+            const final = (await diagnoseSession(session, { migrate: migrateAfter, lockHeld: true }))
+              .diagnosis
             return { ok: false, rounds, final, backup, error: cancelled() }
           }
           const one = await executePlan(ctx, { steps: [step], blockers: [] })
@@ -138,10 +139,10 @@ export async function recover(session: Session, options: RecoverOptions = {}): P
       } else outcome = await executePlan(ctx, plan)
       rounds.push({ diagnosis, plan, outcome })
       if (!outcome.ok) {
-        const final = (await diagnoseSession(session, { migrate: migrateAfter })).diagnosis
+        const final = (await diagnoseSession(session, { migrate: migrateAfter, lockHeld: true })).diagnosis
         return { ok: false, rounds, final, backup, ...(outcome.error ? { error: outcome.error } : {}) }
       }
-      ;({ diagnosis, plan } = await diagnoseSession(session, { migrate: migrateAfter }))
+      ;({ diagnosis, plan } = await diagnoseSession(session, { migrate: migrateAfter, lockHeld: true }))
     }
     if (diagnosis.state === 'healthy') await refreshCatalogFingerprint(session)
     return { ok: diagnosis.state === 'healthy', rounds, final: diagnosis, backup }

@@ -35,7 +35,10 @@ export async function revert(session: Session, options: RevertOptions = {}): Pro
   try {
     const ctx = await session.context()
     const run = async (): Promise<RevertResult> => {
-      const diagnosis = analyze(await observe(session.conn, session.dialect, session.migrations), ctx.history)
+      const observation = await observe(session.conn, session.dialect, session.migrations, {
+        lockHeld: !options.dryRun,
+      })
+      const diagnosis = analyze(observation, ctx.history)
       if (!['healthy', 'pending'].includes(diagnosis.state)) throw stateRefusal('down', diagnosis)
       const trackedIndex = session.migrations.findIndex((m) => m.id === diagnosis.tracked.revision)
       let from: number

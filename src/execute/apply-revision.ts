@@ -94,7 +94,7 @@ export async function applyRevision(
       throw error
     }
   } else {
-    await claim(ctx, migration, started, fromStatement)
+    await claim(ctx, migration, mode, started, fromStatement)
     try {
       await runMigration(conn, migration, {
         direction: 'up',
@@ -240,17 +240,21 @@ async function recordedStatus(ctx: ExecutionContext, revision: string): Promise<
 
 /**
  * Writes the `running` row of a migration that runs outside a transaction, after checking under
- * the database's write lock that no other process applied or is running it.
+ * the database's write lock that no other process applied or is running it. A re-run replaces the
+ * `applied` row whose effects vanished, and a resume the row of the attempt it continues (left
+ * `running` by a process that died): recovery planned them from those very rows.
  */
 async function claim(
   ctx: ExecutionContext,
   migration: Migration,
+  mode: ApplyMode,
   started: Date,
   fromStatement: number,
 ): Promise<void> {
+  const planned = mode === 'rerun' ? 'applied' : mode === 'resume' ? 'running' : null
   const body = async () => {
     const status = await recordedStatus(ctx, migration.id)
-    if (status === 'applied' || status === 'running') {
+    if ((status === 'applied' || status === 'running') && status !== planned) {
       throw new PlumblineError({
         code: status === 'applied' ? 'ALREADY_APPLIED' : 'LOCKED',
         message:

@@ -6,8 +6,9 @@ import type { Schema, SchemaObject } from '../schema/model.js'
  */
 export interface DdlRenderer {
   /**
-   * Statements creating `object` as `expected` defines it. A table comes with its columns and
-   * constraints; a column as `ALTER TABLE … ADD COLUMN`. `null` when the dialect cannot create
+   * Statements creating `object` as `expected` defines it. A table comes with its columns,
+   * constraints, indexes and triggers (the planner does not create those parts of a missing table
+   * again); a column as `ALTER TABLE … ADD COLUMN`. `null` when the dialect cannot create
    * it without touching user data (a human decides).
    */
   create(object: SchemaObject, expected: Schema): ReadonlyArray<string> | null

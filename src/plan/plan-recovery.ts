@@ -3,6 +3,7 @@ import { describeObject, objectKey, type Schema, type SchemaObject } from '../sc
 import type { Migration } from '../source/migration.js'
 import type { Diagnosis, Problem } from '../state/diagnosis.js'
 import type { TrackingObservation } from '../tracking/tracking-model.js'
+import { MIGRATIONS_COLUMNS } from '../tracking/tracking-tables.js'
 import { DATALESS_KINDS, type DdlRenderer } from './ddl-renderer.js'
 import type { Blocker, Plan, PlanStep } from './plan.js'
 
@@ -18,6 +19,11 @@ export interface RecoveryInput {
   readonly trackingDdl: ReadonlyArray<string>
   /** Apply pending migrations once the state is resolved (`recover` without `--no-migrate`). */
   readonly migrate: boolean
+  /**
+   * The dialect's DDL rolls back with its transaction. Without it (MySQL) every migration ran
+   * statement by statement, journaled, whatever its directives: a half-done one is resumed.
+   */
+  readonly transactionalDdl: boolean
 }
 
 /**
@@ -93,7 +99,11 @@ export function planRecovery(input: RecoveryInput): Plan {
       const upTo = diagnosis.inferred?.revision ?? null
       const revisions =
         upTo === null ? [] : input.migrations.slice(0, indexOf(input.migrations, upTo) + 1).map((m) => m.id)
-      const rebuildTable = tracking.defects.some((d) => d.code === 'MISSING_COLUMNS')
+      // A table made by hand (columns missing, no key on revision, hence duplicates) cannot take
+      // plumbline's rows: it is set aside and made anew.
+      const rebuildTable =
+        MIGRATIONS_COLUMNS.some((c) => !tracking.columns.includes(c)) ||
+        tracking.defects.some((d) => d.code === 'MISSING_COLUMNS' || d.code === 'DUPLICATE_REVISION')
       steps.push({
         action: 'rewrite_tracking',
         revisions,
@@ -251,7 +261,7 @@ function planResume(input: RecoveryInput, steps: PlanStep[], blockers: Blocker[]
         description: `apply ${id} again, verified`,
         sql: statementsOf(migration),
       })
-    } else if (!migration.transaction && migration.kind === 'sql') {
+    } else if ((!migration.transaction || !input.transactionalDdl) && migration.kind === 'sql') {
       const rest = statementsOf(migration).slice(done)
       steps.push({
         action: 'resume_migration',

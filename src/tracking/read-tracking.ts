@@ -50,8 +50,10 @@ export async function readTracking(conn: Connection): Promise<TrackingObservatio
   const rows: TrackingRow[] = []
   const seen = new Map<string, number>()
   raw.forEach((row, index) => {
+    // Without its required columns no row reads: the table-level defect says why, once.
+    if (missing.length > 0) return
     const rowDefects = validateRow(row, index)
-    if (missing.length > 0 || rowDefects.length > 0) {
+    if (rowDefects.length > 0) {
       defects.push(...rowDefects)
       return
     }

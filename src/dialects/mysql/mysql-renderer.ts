@@ -73,5 +73,9 @@ function createTable(table: SchemaObject, expected: Schema): ReadonlyArray<strin
     ...parts
       .filter((o) => o.kind === 'foreign_key')
       .map((fk) => `ALTER TABLE ${quoteIdentifier(table.name)} ADD ${fk.definition}`),
+    // The table's indexes and triggers come with it: the planner does not create them again.
+    ...parts
+      .filter((o) => (o.kind === 'index' || o.kind === 'trigger') && /^CREATE\s/.test(o.definition))
+      .map((o) => o.definition),
   ]
 }

@@ -1,0 +1,508 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { inspect } from '../../src/api/inspect.js'
+import { diagnose, ensureHealthy, migrate, recover, rollback, status } from '../../src/api/operations.js'
+import type { Connection } from '../../src/dialects/dialect.js'
+import { migrate as migrateSession } from '../../src/engine/migrate.js'
+import { preflight } from '../../src/engine/preflight.js'
+import { quickHealthy } from '../../src/engine/quick-health.js'
+import { openSession } from '../../src/engine/session.js'
+import { executePlan } from '../../src/execute/execute-plan.js'
+import { readTracking } from '../../src/tracking/read-tracking.js'
+import {
+  auditEvents,
+  connect,
+  copyMigrations,
+  DROPPED_BY_POINTS_LOG,
+  dropIndexSql,
+  editFile,
+  fixtureDir,
+  HABIT_INDEXES,
+  HABIT_REVISIONS,
+  habitsDir,
+  INDEXES,
+  INIT,
+  insertUserData,
+  POINTS_LOG,
+  trackingStatuses,
+  userRows,
+} from '../fixtures/apply-habits/habits.js'
+import { createFreshDatabase, dialectTargets, type FreshDatabase } from '../support/database.js'
+
+/** Everything a refused command must leave as it found it: the schema and the tracking rows. */
+async function snapshot(url: string, conn: Connection) {
+  return { fingerprint: (await inspect({ url })).fingerprint, tracking: (await readTracking(conn)).raw }
+}
+
+/** The definition a migration's history expects for an object, and the one the database has. */
+async function definitions(url: string, dir: string, name: string) {
+  const session = await openSession({ url, dir })
+  try {
+    const { history } = await session.project()
+    const expected = history.revisions
+      .flatMap((r) => r.delta.created)
+      .find((o) => o.name === name)?.definition
+    const found = (await session.dialect.introspect(session.conn)).objects.find(
+      (o) => o.name === name,
+    )?.definition
+    return { expected: expected!, found }
+  } finally {
+    await session.close()
+  }
+}
+
+for (const target of dialectTargets()) {
+  describe(`${target.name}: verified apply`, () => {
+    let db: FreshDatabase
+    let url: string
+    let conn: Connection
+    let transactionalDdl: boolean
+    const dir = habitsDir(target.dialect)
+
+    beforeEach(async () => {
+      db = await createFreshDatabase(target)
+      url = db.url
+      const opened = await connect(url)
+      conn = opened.conn
+      transactionalDdl = opened.dialect.capabilities.transactionalDdl
+    })
+    afterEach(async () => {
+      await conn.close()
+      await db.drop()
+    })
+
+    it('migrates a fresh database to head, each revision verified and audited, and finds it healthy', async () => {
+      const result = await migrate({ url, dir })
+      expect(result.error).toBeUndefined()
+      expect(result).toMatchObject({ ok: true, state: 'fresh' })
+      expect(result.applied.map((a) => [a.revision, a.status])).toEqual(
+        HABIT_REVISIONS.map((r) => [r, 'applied']),
+      )
+      expect(await trackingStatuses(conn)).toEqual(HABIT_REVISIONS.map((r) => [r, 'applied']))
+      expect((await auditEvents(conn)).filter((e) => e.event === 'apply').map((e) => e.revision)).toEqual([
+        ...HABIT_REVISIONS,
+      ])
+
+      const indexes = (await inspect({ url })).schema.objects
+        .filter((o) => o.kind === 'index')
+        .map((o) => o.name)
+      const kept = HABIT_INDEXES.map(([name]) => name).filter((n) => n !== DROPPED_BY_POINTS_LOG)
+      expect(indexes).toEqual(expect.arrayContaining([...kept, 'idx_points_log_user_date']))
+      expect(indexes).not.toContain(DROPPED_BY_POINTS_LOG)
+
+      const { diagnosis } = await diagnose({ url, dir })
+      expect(diagnosis).toMatchObject({
+        state: 'healthy',
+        strategy: 'no_action',
+        head: POINTS_LOG,
+        tracked: { revision: POINTS_LOG },
+        inferred: { revision: POINTS_LOG, exact: true },
+        pending: [],
+        problems: [],
+      })
+      expect(await ensureHealthy({ url, dir })).toEqual({
+        ok: true,
+        state: 'healthy',
+        diagnosis: null,
+        actions: [],
+      })
+    })
+
+    it('answers "healthy" in one round trip, for the start-up check and for a no-op up', async () => {
+      await migrate({ url, dir })
+      const session = await openSession({ url, dir })
+      try {
+        const start = session.conn.roundTrips
+        expect(await quickHealthy(session.conn, session.dialect, session.migrations)).toBe(true)
+        expect(session.conn.roundTrips - start).toBe(1)
+
+        const beforeUp = session.conn.roundTrips
+        const noop = await migrateSession(session)
+        expect(noop).toMatchObject({ ok: true, state: 'healthy', applied: [] })
+        expect(noop.diagnosis).toBeUndefined()
+        expect(session.conn.roundTrips - beforeUp).toBe(1)
+      } finally {
+        await session.close()
+      }
+    })
+
+    it('applies up to and including --to, and leaves the rest pending', async () => {
+      const result = await migrate({ url, dir, to: INDEXES })
+      expect(result.applied.map((a) => a.revision)).toEqual([INIT, INDEXES])
+      const { diagnosis } = await diagnose({ url, dir })
+      expect(diagnosis).toMatchObject({
+        state: 'pending',
+        strategy: 'normal_migration',
+        tracked: { revision: INDEXES },
+        inferred: { revision: INDEXES, exact: true },
+        pending: [POINTS_LOG],
+        problems: [],
+      })
+      expect((await status({ url, dir })).migrations.map((m) => [m.id, m.status])).toEqual([
+        [INIT, 'applied'],
+        [INDEXES, 'applied'],
+        [POINTS_LOG, 'pending'],
+      ])
+
+      const already = await migrate({ url, dir, to: INIT })
+      expect(already).toMatchObject({ ok: true, applied: [] })
+      const unknown = await migrate({ url, dir, to: '0009_nothing' })
+      expect(unknown).toMatchObject({ ok: false, error: { code: 'UNKNOWN_TARGET_REVISION' } })
+      expect(await trackingStatuses(conn)).toEqual([
+        [INIT, 'applied'],
+        [INDEXES, 'applied'],
+      ])
+    })
+
+    it('reverts with down, each step verified against the schema of the revision before it', async () => {
+      await migrate({ url, dir })
+      await insertUserData(conn)
+      const rows = await userRows(conn)
+
+      const one = await rollback({ url, dir })
+      expect(one.error).toBeUndefined()
+      expect(one.reverted.map((r) => r.revision)).toEqual([POINTS_LOG])
+      let { diagnosis } = await diagnose({ url, dir })
+      expect(diagnosis).toMatchObject({
+        state: 'pending',
+        tracked: { revision: INDEXES },
+        inferred: { revision: INDEXES, exact: true },
+        pending: [POINTS_LOG],
+        problems: [],
+      })
+
+      const two = await rollback({ url, dir, to: INIT })
+      expect(two.reverted.map((r) => r.revision)).toEqual([INDEXES])
+      ;({ diagnosis } = await diagnose({ url, dir }))
+      expect(diagnosis).toMatchObject({
+        state: 'pending',
+        inferred: { revision: INIT, exact: true },
+        pending: [INDEXES, POINTS_LOG],
+        problems: [],
+      })
+      const indexes = (await inspect({ url })).schema.objects.filter((o) => o.kind === 'index')
+      for (const [name] of HABIT_INDEXES) expect(indexes.map((o) => o.name)).not.toContain(name)
+      expect(await trackingStatuses(conn)).toEqual([
+        [INIT, 'applied'],
+        [INDEXES, 'rolled_back'],
+        [POINTS_LOG, 'rolled_back'],
+      ])
+      expect((await auditEvents(conn)).filter((e) => e.event === 'revert').map((e) => e.revision)).toEqual([
+        POINTS_LOG,
+        INDEXES,
+      ])
+      // Down dropped points_log, as its down section says; every other row is still there.
+      const { points_log: _dropped, ...kept } = rows
+      expect(await userRows(conn)).toEqual(kept)
+
+      const again = await migrate({ url, dir })
+      expect(again.applied.map((a) => a.revision)).toEqual([INDEXES, POINTS_LOG])
+      expect((await diagnose({ url, dir })).diagnosis.state).toBe('healthy')
+    })
+
+    it('refuses down before any change when a revision to revert has no down section', async () => {
+      const copy = copyMigrations(dir)
+      editFile(copy, `${INDEXES}.sql`, (text) => text.slice(0, text.indexOf('-- plumbline:down')))
+      await migrate({ url, dir: copy })
+      const before = await snapshot(url, conn)
+
+      const result = await rollback({ url, dir: copy, steps: 2 })
+      expect(result).toMatchObject({ ok: false, reverted: [], error: { code: 'NO_DOWN_SECTION' } })
+      expect(result.error?.message).toContain(`${INDEXES} has no down section`)
+      // 0003 has a down section and comes first: it was not run either.
+      expect(await snapshot(url, conn)).toEqual(before)
+    })
+
+    it('a migration that fails rolls back and is simply pending; the fixed file then applies (MySQL: resumed by recover)', async () => {
+      const copy = copyMigrations(fixtureDir('apply-fix-and-retry', target.dialect))
+      await migrate({ url, dir: copy, to: '0001_members' })
+      await conn.execute(
+        "INSERT INTO members (id, email) VALUES (1, 'ann@example.com'), (2, 'bob@example.com'), (3, 'ann@example.com')",
+      )
+      const members = await conn.query('SELECT * FROM members ORDER BY id')
+      const before = await snapshot(url, conn)
+
+      const failed = await migrate({ url, dir: copy })
+      expect(failed.ok).toBe(false)
+      expect(failed.error).toMatchObject({
+        code: 'MIGRATION_FAILED',
+        details: {
+          revision: '0002_unique_emails',
+          statementIndex: 1,
+          statement: 'CREATE UNIQUE INDEX idx_members_email ON members (email)',
+        },
+      })
+      expect(failed.error?.message).toContain('migration 0002_unique_emails failed at statement 2 of 2')
+
+      editFile(copy, '0002_unique_emails.sql', (text) => text.replace('CREATE UNIQUE INDEX', 'CREATE INDEX'))
+      if (transactionalDdl) {
+        // The column the first statement added went with the transaction.
+        expect(await snapshot(url, conn)).toEqual(before)
+        expect(await trackingStatuses(conn)).toEqual([['0001_members', 'applied']])
+        const failure = (await auditEvents(conn)).find((e) => e.event === 'apply_failed')
+        expect(failure).toMatchObject({ revision: '0002_unique_emails', details: { rolledBack: true } })
+        expect((await diagnose({ url, dir: copy })).diagnosis).toMatchObject({
+          state: 'pending',
+          pending: ['0002_unique_emails'],
+          problems: [],
+        })
+
+        const fixed = await migrate({ url, dir: copy })
+        expect(fixed.error).toBeUndefined()
+        expect(fixed.applied.map((a) => a.revision)).toEqual(['0002_unique_emails'])
+      } else {
+        // No transactional DDL: the first statement stays, and the row says how far it got.
+        const line = (await status({ url, dir: copy })).migrations.find((m) => m.id === '0002_unique_emails')
+        expect(line).toMatchObject({ status: 'partial', statementsDone: 1, statementsTotal: 2 })
+        expect(line?.error).toMatch(/Duplicate entry/)
+        const refused = await migrate({ url, dir: copy })
+        expect(refused).toMatchObject({ ok: false, state: 'failed', error: { code: 'STATE_NEEDS_RECOVERY' } })
+
+        const recovered = await recover({ url, dir: copy, backup: 'off' })
+        expect(recovered.error).toBeUndefined()
+        expect(recovered.rounds[0]?.plan.steps).toEqual([
+          expect.objectContaining({
+            action: 'resume_migration',
+            revision: '0002_unique_emails',
+            fromStatement: 1,
+            sql: ['CREATE INDEX idx_members_email ON members (email)'],
+          }),
+        ])
+      }
+      expect((await diagnose({ url, dir: copy })).diagnosis.state).toBe('healthy')
+      expect(await conn.query('SELECT id, email FROM members ORDER BY id')).toEqual(members)
+    })
+
+    it('refuses before any change an IF NOT EXISTS index that an index of that name on other columns would skip', async () => {
+      const preflightDir = fixtureDir('apply-preflight', target.dialect)
+      await migrate({ url, dir: preflightDir, to: '0001_notes' })
+      await conn.execute('CREATE INDEX idx_notes_b ON notes (a)')
+      const before = await snapshot(url, conn)
+      const { expected, found } = await definitions(url, preflightDir, 'idx_notes_b')
+      expect(expected).not.toBe(found)
+
+      const result = await migrate({ url, dir: preflightDir })
+      // The hand-made index reads as drift; pre-flight says what it collides with.
+      expect(result).toMatchObject({
+        ok: false,
+        state: 'drift',
+        applied: [],
+        error: { code: 'PREFLIGHT_FAILED' },
+      })
+      expect(result.error?.message).toContain(
+        '0002_notes_b_index creates index idx_notes_b on notes, but one of that name already exists with another definition — IF NOT EXISTS would skip it silently',
+      )
+      expect(result.error?.message).toContain(`expected: ${expected}`)
+      expect(result.error?.message).toContain(`found:    ${found}`)
+      expect(await snapshot(url, conn)).toEqual(before)
+    })
+
+    it('refuses before any change an IF NOT EXISTS index whose name another index holds in another case', async () => {
+      const preflightDir = fixtureDir('apply-preflight', target.dialect)
+      await migrate({ url, dir: preflightDir, to: '0001_notes' })
+      // PostgreSQL folds the unquoted name to idx_notes_b; SQLite and MySQL keep IDX_NOTES_B but
+      // compare index names without case, so IF NOT EXISTS would skip idx_notes_b on all three.
+      await conn.execute('CREATE INDEX IDX_NOTES_B ON notes (a)')
+      const before = await snapshot(url, conn)
+
+      const result = await migrate({ url, dir: preflightDir })
+      expect(result).toMatchObject({ ok: false, applied: [], error: { code: 'PREFLIGHT_FAILED' } })
+      expect(result.error?.message).toMatch(
+        /0002_notes_b_index creates index idx_notes_b on notes, but .* — IF NOT EXISTS would skip it silently/,
+      )
+      expect(await snapshot(url, conn)).toEqual(before)
+    })
+
+    it('refuses before any change a table that IF NOT EXISTS would skip because a view has its name', async () => {
+      const viewDir = fixtureDir('apply-preflight-view', target.dialect)
+      await migrate({ url, dir: viewDir, to: '0001_notes' })
+      await conn.execute('CREATE VIEW note_labels AS SELECT id, a AS label FROM notes')
+      const before = await snapshot(url, conn)
+      expect((await diagnose({ url, dir: viewDir })).diagnosis.state).toBe('pending')
+
+      const result = await migrate({ url, dir: viewDir })
+      expect(result).toMatchObject({
+        ok: false,
+        state: 'pending',
+        applied: [],
+        error: { code: 'PREFLIGHT_FAILED' },
+      })
+      expect(result.error?.message).toContain(
+        '0002_note_labels creates table note_labels, but view note_labels already holds that name — IF NOT EXISTS would skip it silently',
+      )
+      expect(await snapshot(url, conn)).toEqual(before)
+    })
+
+    it('tells an index of the same name on another table from a clash, as the database does', async () => {
+      const preflightDir = fixtureDir('apply-preflight', target.dialect)
+      await migrate({ url, dir: preflightDir, to: '0001_notes' })
+      await conn.execute('CREATE TABLE scratch (x INTEGER)')
+      await conn.execute('CREATE INDEX idx_notes_b ON scratch (x)')
+
+      const result = await migrate({ url, dir: preflightDir })
+      if (target.dialect === 'mysql') {
+        // MySQL names indexes per table: both may exist, and the migration applies, verified.
+        expect(result.error).toBeUndefined()
+        expect(result.applied.map((a) => a.revision)).toEqual(['0002_notes_b_index'])
+      } else {
+        // One namespace per schema: IF NOT EXISTS would skip the index on notes.
+        expect(result).toMatchObject({ ok: false, applied: [], error: { code: 'PREFLIGHT_FAILED' } })
+        expect(result.error?.message).toContain(
+          '0002_notes_b_index creates index idx_notes_b on notes, but index idx_notes_b on scratch already holds that name',
+        )
+      }
+    })
+
+    it('never records a migration whose index an IF NOT EXISTS skipped after pre-flight, and shows the diff', async () => {
+      const preflightDir = fixtureDir('apply-preflight', target.dialect)
+      await migrate({ url, dir: preflightDir, to: '0001_notes' })
+      const session = await openSession({ url, dir: preflightDir })
+      try {
+        const planned = await migrateSession(session, { dryRun: true })
+        expect(planned).toMatchObject({ ok: true, state: 'pending' })
+        expect(planned.plan.steps.map((s) => s.action)).toEqual(['apply_migration'])
+        // Pre-flight found nothing in the way. Then another hand creates the index first.
+        await conn.execute('CREATE INDEX idx_notes_b ON notes (a)')
+        const { expected, found } = await definitions(url, preflightDir, 'idx_notes_b')
+
+        const outcome = await executePlan(await session.context(), planned.plan)
+        expect(outcome.ok).toBe(false)
+        expect(outcome.error).toMatchObject({
+          code: 'VERIFICATION_FAILED',
+          details: {
+            revision: '0002_notes_b_index',
+            missing: [],
+            changed: [{ kind: 'index', name: 'idx_notes_b', expected, actual: found }],
+          },
+        })
+        expect(outcome.error?.message).toContain(
+          `index idx_notes_b on notes differs\n      expected: ${expected}\n      found:    ${found}`,
+        )
+      } finally {
+        await session.close()
+      }
+      const rows = await trackingStatuses(conn)
+      if (transactionalDdl) {
+        expect(rows).toEqual([['0001_notes', 'applied']])
+      } else {
+        expect(rows).toEqual([
+          ['0001_notes', 'applied'],
+          ['0002_notes_b_index', 'partial'],
+        ])
+        const row = (await readTracking(conn)).rows.find((r) => r.revision === '0002_notes_b_index')
+        expect(row?.error).toMatch(/^VERIFICATION_FAILED: /)
+      }
+      // Never an applied row for a migration whose effect does not show.
+      expect(
+        (await auditEvents(conn)).some((e) => e.event === 'apply' && e.revision === '0002_notes_b_index'),
+      ).toBe(false)
+    })
+
+    if (target.dialect !== 'sqlite') {
+      // SQLite has no procedural blocks: a statement there cannot swallow its own error.
+      it('never records as applied a migration whose procedural block swallowed its error, and names the missing index', async () => {
+        const silentDir = fixtureDir('apply-silent-skip', target.dialect)
+        await migrate({ url, dir: silentDir, to: '0001_accounts' })
+        await conn.execute("INSERT INTO accounts (id, handle) VALUES (1, 'ann'), (2, 'bob'), (3, 'ann')")
+
+        const result = await migrate({ url, dir: silentDir })
+        expect(result.ok).toBe(false)
+        expect(result.error).toMatchObject({
+          code: 'VERIFICATION_FAILED',
+          details: {
+            revision: '0002_unique_handles',
+            missing: [expect.objectContaining({ name: 'idx_accounts_handle' })],
+          },
+        })
+        const { expected, found } = await definitions(url, silentDir, 'idx_accounts_handle')
+        expect(found).toBeUndefined()
+        expect(result.error?.message).toContain(
+          `idx_accounts_handle on accounts is missing (expected: ${expected})`,
+        )
+        if (transactionalDdl) {
+          expect(result.error?.message).toContain('(it was rolled back)')
+          expect(await trackingStatuses(conn)).toEqual([['0001_accounts', 'applied']])
+          expect((await diagnose({ url, dir: silentDir })).diagnosis).toMatchObject({
+            state: 'pending',
+            pending: ['0002_unique_handles'],
+          })
+        } else {
+          expect(await trackingStatuses(conn)).toEqual([
+            ['0001_accounts', 'applied'],
+            ['0002_unique_handles', 'partial'],
+          ])
+          expect((await diagnose({ url, dir: silentDir })).diagnosis).toMatchObject({
+            state: 'failed',
+            problems: [
+              expect.objectContaining({ code: 'PARTIAL_MIGRATION', revision: '0002_unique_handles' }),
+            ],
+          })
+        }
+      })
+    }
+
+    it('refuses before any change to drop an index that is missing from the live schema, naming it', async () => {
+      await migrate({ url, dir, to: INDEXES })
+      await insertUserData(conn)
+      await conn.execute(dropIndexSql(target.dialect, DROPPED_BY_POINTS_LOG, 'daily_stats'))
+      const before = await snapshot(url, conn)
+      const rows = await userRows(conn)
+
+      const result = await migrate({ url, dir })
+      expect(result).toMatchObject({
+        ok: false,
+        state: 'partial',
+        applied: [],
+        error: { code: 'STATE_NEEDS_RECOVERY' },
+      })
+      expect(result.error?.message).toContain(
+        `index ${DROPPED_BY_POINTS_LOG} on daily_stats of ${INDEXES} is missing`,
+      )
+      expect(await snapshot(url, conn)).toEqual(before)
+      expect(await userRows(conn)).toEqual(rows)
+
+      // Pre-flight, asked on its own, names the drop that cannot happen.
+      const session = await openSession({ url, dir })
+      try {
+        const { history } = await session.project()
+        const live = await session.dialect.introspect(session.conn)
+        expect(preflight(history, live, [POINTS_LOG]).map((m) => m.message)).toEqual([
+          `${POINTS_LOG} drops index ${DROPPED_BY_POINTS_LOG} on daily_stats, which does not exist`,
+        ])
+      } finally {
+        await session.close()
+      }
+    })
+
+    it('records a no-transaction migration that fails mid-way as partial, with the statement and the error', async () => {
+      const noTxDir = fixtureDir('apply-no-transaction', target.dialect)
+      await migrate({ url, dir: noTxDir, to: '0001_labels' })
+      await conn.execute("INSERT INTO labels (id, label) VALUES (1, 'red'), (2, 'green'), (3, 'red')")
+
+      const result = await migrate({ url, dir: noTxDir })
+      expect(result).toMatchObject({ ok: false, error: { code: 'MIGRATION_FAILED' } })
+      expect(result.error?.message).toContain('migration 0002_tags failed at statement 3 of 4')
+
+      const line = (await status({ url, dir: noTxDir })).migrations.find((m) => m.id === '0002_tags')
+      expect(line).toMatchObject({ status: 'partial', statementsDone: 2, statementsTotal: 4 })
+      expect(line?.error).toContain('MIGRATION_FAILED')
+      const row = (await readTracking(conn)).rows.find((r) => r.revision === '0002_tags')
+      expect(row).toMatchObject({
+        status: 'partial',
+        statementsDone: 2,
+        statementsTotal: 4,
+        errorStatement: 'CREATE UNIQUE INDEX idx_tags_name ON tags (name)',
+      })
+      // The two statements before the failing one took effect, and the row says so.
+      expect(await conn.query('SELECT id, name FROM tags ORDER BY id')).toHaveLength(3)
+
+      const { diagnosis } = await diagnose({ url, dir: noTxDir })
+      expect(diagnosis).toMatchObject({ state: 'failed', strategy: 'resume_failed' })
+      expect(diagnosis.problems.find((p) => p.code === 'PARTIAL_MIGRATION')).toMatchObject({
+        revision: '0002_tags',
+      })
+      expect(diagnosis.problems.find((p) => p.code === 'PARTIAL_MIGRATION')?.message).toContain(
+        '0002_tags stopped part-way after 2 of 4 statements',
+      )
+    })
+  })
+}
