@@ -7,13 +7,28 @@ import { type RevertOptions, type RevertResult, revert } from '../engine/revert.
 import { openSession, type Session, type SessionOptions } from '../engine/session.js'
 import { type StatusResult, status as statusSession } from '../engine/status.js'
 import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
+import type { ChecksConfig } from '../integrity/check-spec.js'
+import { resolveIntegrityConfig } from '../integrity/integrity-config.js'
 import type { Diagnosis, State } from '../state/diagnosis.js'
 
-/** Where the database and the migrations are: a URL and a folder. */
-export type Target = Omit<SessionOptions, 'url'> & { readonly url: string }
+/**
+ * Where the database and the migrations are: a URL and a folder — and, when migrations name
+ * checks as their conditions, the checks (contract §9).
+ */
+export type Target = Omit<SessionOptions, 'url' | 'integrity'> & {
+  readonly url: string
+  readonly checks?: ChecksConfig
+}
+
+function sessionOptions(options: Target): SessionOptions {
+  return {
+    ...options,
+    integrity: resolveIntegrityConfig({ ...(options.checks ? { checks: options.checks } : {}) }),
+  }
+}
 
 async function withSession<T>(options: Target, fn: (s: Session) => Promise<T>): Promise<T> {
-  const session = await openSession(options)
+  const session = await openSession(sessionOptions(options))
   try {
     return await fn(session)
   } finally {
@@ -117,7 +132,9 @@ export async function ensureHealthy(
 ): Promise<HealthResult> {
   let session: Session | undefined
   try {
-    session = await openSession({ create: options.recover !== 'none', history: 'auto', ...options })
+    session = await openSession(
+      sessionOptions({ create: options.recover !== 'none', history: 'auto', ...options }),
+    )
     if (await quickHealthy(session.conn, session.dialect, session.migrations)) {
       return { ok: true, state: 'healthy', diagnosis: null, actions: [] }
     }

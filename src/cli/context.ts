@@ -8,6 +8,7 @@ import type { HistorySource } from '../engine/project.js'
 import type { SessionOptions } from '../engine/session.js'
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../engine/with-lock.js'
 import { PlumblineError } from '../errors/plumbline-error.js'
+import { resolveIntegrityConfig } from '../integrity/integrity-config.js'
 import type { Output } from './output.js'
 
 /** The global options of contract §1, as parsed. */
@@ -155,6 +156,8 @@ export function createContext(input: {
         ...(request.allowEmpty ? { allowEmpty: true } : {}),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
         ...(request.onReplay ? { onReplay: request.onReplay } : {}),
+        // The config's checks, which migrations may name as their conditions.
+        integrity: resolveIntegrityConfig((await config()).config),
       }
     },
     async confirm(request) {

@@ -3,6 +3,8 @@ import type { Connection, Dialect } from '../dialects/dialect.js'
 import { open } from '../dialects/registry.js'
 import { type Actor, currentActor } from '../execute/actor.js'
 import type { ExecutionContext, ProgressEvent } from '../execute/execution-context.js'
+import { type IntegrityConfig, resolveIntegrityConfig } from '../integrity/integrity-config.js'
+import { assertConditionsDefined } from '../integrity/migration-conditions.js'
 import { loadMigrations } from '../source/load-migrations.js'
 import type { Migration } from '../source/migration.js'
 import { CODE_SUPPORT } from './code-migrations.js'
@@ -17,6 +19,8 @@ export interface SessionOptions extends ProjectOptions {
   readonly actor?: Actor
   readonly now?: () => Date
   readonly onProgress?: (event: ProgressEvent) => void
+  /** The config's checks and backfills: migrations may name checks as their conditions. */
+  readonly integrity?: IntegrityConfig
 }
 
 /** An open connection with its dialect and migrations; the history is loaded when first needed. */
@@ -32,6 +36,8 @@ export interface Session {
   close(): Promise<void>
 }
 
+const EMPTY_INTEGRITY: IntegrityConfig = resolveIntegrityConfig({})
+
 /** Opens the database and reads the migrations folder. */
 export async function openSession(options: SessionOptions): Promise<Session> {
   const target = typeof options.url === 'string' ? parseConnectionUrl(options.url) : options.url
@@ -39,6 +45,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     dialect: target.dialect,
     allowEmpty: options.allowEmpty ?? false,
   })
+  // A migration naming a check the config lacks is refused before anything connects or runs.
+  const integrity = options.integrity ?? EMPTY_INTEGRITY
+  for (const m of migrations) assertConditionsDefined(m.id, m.checks, integrity)
   const { dialect, conn } = await open(target, { create: options.create ?? false })
   let project: Promise<Project> | undefined
   const loadProject = () => {
@@ -62,6 +71,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         now: options.now ?? (() => new Date()),
         version: PLUMBLINE_VERSION,
         code: CODE_SUPPORT,
+        integrity,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       }
     },

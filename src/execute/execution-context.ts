@@ -1,5 +1,6 @@
 import type { Connection, Dialect } from '../dialects/dialect.js'
 import type { History } from '../history/history-model.js'
+import type { IntegrityConfig } from '../integrity/integrity-config.js'
 import type { Migration } from '../source/migration.js'
 import type { Actor } from './actor.js'
 import type { RunOptions } from './run-migration.js'
@@ -39,4 +40,6 @@ export interface ExecutionContext {
   /** Loading and running code migrations. */
   readonly code?: Pick<RunOptions, 'loadCode' | 'codeContext'>
   readonly onProgress?: (event: ProgressEvent) => void
+  /** The checks migrations may name as their conditions (`-- plumbline:check-after …`). */
+  readonly integrity?: IntegrityConfig
 }

@@ -50,10 +50,16 @@ export async function buildSqlMigration(files: MigrationFiles, dialect: DialectN
     ...(downParsed === undefined ? {} : { down: section(downParsed) }),
     transaction: !directives.includes('no-transaction'),
     directives,
+    checks: parsed.checks,
     checksum: sha256Hex(main.bytes),
     // The same bytes as `checksum`: a pair's down file is outside both.
     normalizedChecksum: normalizedChecksum({
-      directives,
+      // What the migration requires is part of what it does.
+      directives: [
+        ...directives,
+        ...parsed.checks.before.map((n) => `check-before ${n}`),
+        ...parsed.checks.after.map((n) => `check-after ${n}`),
+      ],
       up: up.normalized,
       down: downFile === undefined ? parsed.down?.normalized : undefined,
     }),
@@ -63,7 +69,7 @@ export async function buildSqlMigration(files: MigrationFiles, dialect: DialectN
 /** Records a code migration without importing it: path, checksum and `// plumbline:` directives. */
 export async function buildCodeMigration(files: MigrationFiles): Promise<CodeMigration> {
   const content = await readMigrationFile(files.path)
-  const directives: ReadonlyArray<MigrationDirective> = parseCodeDirectives(content.text, files.path)
+  const { directives, checks } = parseCodeDirectives(content.text, files.path)
   const checksum = sha256Hex(content.bytes)
   return Object.freeze({
     kind: 'code',
@@ -74,6 +80,7 @@ export async function buildCodeMigration(files: MigrationFiles): Promise<CodeMig
     up: Object.freeze({}),
     transaction: !directives.includes('no-transaction'),
     directives,
+    checks,
     checksum,
     normalizedChecksum: checksum,
   } satisfies CodeMigration)

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import type { MigrationDirective } from './migration.js'
 
 /** Lowercase sha256 hex of bytes or text (contract §3). */
 export function sha256Hex(data: string | Uint8Array): string {
@@ -8,7 +7,7 @@ export function sha256Hex(data: string | Uint8Array): string {
 
 /** What a SQL migration does, as far as the normalised checksum sees it. */
 export interface NormalizedContent {
-  readonly directives: ReadonlyArray<MigrationDirective>
+  readonly directives: ReadonlyArray<string>
   /** The normalised statements of each section; `undefined` when the section is absent. */
   readonly up: ReadonlyArray<string>
   readonly down: ReadonlyArray<string> | undefined

@@ -2,11 +2,11 @@ import type { MigrationDirective } from './migration.js'
 import { sourceError } from './source-error.js'
 
 /** Every word that may follow `plumbline:` on a directive line. */
-export type DirectiveWord = 'up' | 'down' | MigrationDirective
+export type DirectiveWord = 'up' | 'down' | MigrationDirective | 'check'
 
 const SECTION_WORDS: ReadonlyArray<DirectiveWord> = ['up', 'down']
 const HEADER_WORDS: ReadonlyArray<DirectiveWord> = ['no-transaction']
-const KNOWN_WORDS: ReadonlyArray<string> = [...SECTION_WORDS, ...HEADER_WORDS]
+const KNOWN_WORDS: ReadonlyArray<string> = [...SECTION_WORDS, ...HEADER_WORDS, 'check-before', 'check-after']
 
 /** `-- plumbline:…` in SQL, `// plumbline:…` in code: the comment marker, then the word. */
 export const SQL_DIRECTIVE = /^--[ \t]*plumbline:/i
@@ -24,6 +24,8 @@ export function isSectionWord(word: DirectiveWord): word is 'up' | 'down' {
  */
 export function parseDirective(lineText: string, prefix: RegExp, file: string, line: number): DirectiveWord {
   const afterPrefix = lineText.trim().replace(prefix, '')
+  // `check-before <names>` / `check-after <names>`: the names are read by parseCheckDirective.
+  if (/^check-(before|after)\b/i.test(afterPrefix.trim())) return 'check'
   const [word = '', ...rest] = afterPrefix.trim().split(/\s+/)
   const lower = word.toLowerCase()
   if (rest.length > 0 || !KNOWN_WORDS.includes(lower)) {

@@ -1,3 +1,5 @@
+import type { MigrationChecks } from '../integrity/migration-conditions.js'
+
 /**
  * One statement of a SQL migration, as the engine will receive it: without its own terminator,
  * without the comments and blank lines around it. `line` is 1-based and counts lines of the file
@@ -41,6 +43,12 @@ interface MigrationBase {
   readonly transaction: boolean
   /** Sorted, each once. */
   readonly directives: ReadonlyArray<MigrationDirective>
+  /**
+   * Data-integrity checks (named in the config) that must pass before and after the migration:
+   * `-- plumbline:check-before <name>` / `-- plumbline:check-after <name>` header lines (`//` in
+   * code migrations, which may also export `checks = { before, after }`).
+   */
+  readonly checks: MigrationChecks
   /**
    * Lowercase sha256 hex of the bytes of `path` (contract §3). For a pair that is the `.up.sql`
    * file alone: what was applied is the up file, and anyone can check it with `sha256sum`.

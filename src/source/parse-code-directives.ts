@@ -1,3 +1,9 @@
+import {
+  type CheckDirective,
+  collectMigrationChecks,
+  type MigrationChecks,
+  parseCheckDirective,
+} from '../integrity/migration-conditions.js'
 import { CODE_DIRECTIVE, isSectionWord, parseDirective } from './directive.js'
 import type { MigrationDirective } from './migration.js'
 import { sourceError } from './source-error.js'
@@ -9,10 +15,14 @@ import { sourceError } from './source-error.js'
  *
  * @example
  * parseCodeDirectives('// plumbline:no-transaction\nexport async function up(ctx) {}', '0003_x.ts')
- * // → ['no-transaction']
+ * // → { directives: ['no-transaction'], checks: { before: [], after: [] } }
  */
-export function parseCodeDirectives(text: string, file: string): ReadonlyArray<MigrationDirective> {
+export function parseCodeDirectives(
+  text: string,
+  file: string,
+): { readonly directives: ReadonlyArray<MigrationDirective>; readonly checks: MigrationChecks } {
   const directives = new Set<MigrationDirective>()
+  const conditions: CheckDirective[] = []
   text.split('\n').forEach((lineText, index) => {
     if (!CODE_DIRECTIVE.test(lineText.trimStart())) return
     const word = parseDirective(lineText, CODE_DIRECTIVE, file, index + 1)
@@ -25,7 +35,11 @@ export function parseCodeDirectives(text: string, file: string): ReadonlyArray<M
         hint: 'a code migration has no sections: export async functions up(ctx) and down(ctx)',
       })
     }
-    directives.add(word)
+    if (word === 'check') conditions.push(parseCheckDirective(lineText, file, index + 1)!)
+    else directives.add(word)
   })
-  return Object.freeze([...directives].sort())
+  return Object.freeze({
+    directives: Object.freeze([...directives].sort()),
+    checks: collectMigrationChecks(conditions),
+  })
 }

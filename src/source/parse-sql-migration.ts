@@ -1,4 +1,10 @@
 import type { DialectName } from '../config/connection-url.js'
+import {
+  type CheckDirective,
+  collectMigrationChecks,
+  type MigrationChecks,
+  parseCheckDirective,
+} from '../integrity/migration-conditions.js'
 import { type DirectiveWord, isSectionWord, parseDirective, SQL_DIRECTIVE } from './directive.js'
 import { LineIndex } from './line-index.js'
 import type { MigrationDirective, Statement } from './migration.js'
@@ -23,10 +29,14 @@ export interface ParsedSqlMigration {
   readonly up?: ParsedSection
   readonly down?: ParsedSection
   readonly directives: ReadonlyArray<MigrationDirective>
+  /** Data-integrity checks that must pass before and after the migration. */
+  readonly checks: MigrationChecks
 }
 
 interface DirectiveLine {
   readonly word: DirectiveWord
+  /** The line as written (a check directive's names are read from it). */
+  readonly text: string
   readonly line: number
   /** Offset of the line's first character. */
   readonly start: number
@@ -62,6 +72,7 @@ export function parseSqlMigration(
   )?.start
 
   const directives = new Set<MigrationDirective>()
+  const conditions: CheckDirective[] = []
   const markers: DirectiveLine[] = []
   for (const d of directiveLines) {
     if (isSectionWord(d.word)) {
@@ -89,7 +100,8 @@ export function parseSqlMigration(
             ? 'directives apply to the whole migration: put it at the top of the .up.sql file'
             : 'move it to the comment lines at the top of the file',
       })
-    } else directives.add(d.word)
+    } else if (d.word === 'check') conditions.push(parseCheckDirective(d.text, file, d.line)!)
+    else directives.add(d.word)
   }
 
   const implicit: 'up' | 'down' = role === 'down' ? 'down' : 'up'
@@ -133,7 +145,11 @@ export function parseSqlMigration(
       hint: 'write the statements of the change under "-- plumbline:up", or delete the file',
     })
   }
-  return Object.freeze({ ...sections, directives: Object.freeze([...directives].sort()) })
+  return Object.freeze({
+    ...sections,
+    directives: Object.freeze([...directives].sort()),
+    checks: collectMigrationChecks(conditions),
+  })
 }
 
 function isSql(token: SqlToken): boolean {
@@ -164,6 +180,7 @@ function findDirectiveLines(
       const line = lines.lineAt(start)
       found.push({
         word: parseDirective(lineText, SQL_DIRECTIVE, file, line),
+        text: lineText,
         line,
         start,
         at: start + indent,

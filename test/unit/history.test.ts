@@ -70,6 +70,7 @@ function migration(id: string, checksum: string, normalizedChecksum = checksum):
     path: `/m/${id}.sql`,
     transaction: true,
     directives: [],
+    checks: { before: [], after: [] },
     checksum,
     normalizedChecksum,
     up: { sql: '', statements: [] },
