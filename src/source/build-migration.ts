@@ -1,6 +1,6 @@
 import type { DialectName } from '../config/connection-url.js'
 import { normalizedChecksum, sha256Hex } from './checksum.js'
-import type { CodeMigration, MigrationDirective, SqlMigration, SqlSection } from './migration.js'
+import type { CodeMigration, SqlMigration, SqlSection } from './migration.js'
 import { parseCodeDirectives } from './parse-code-directives.js'
 import { type ParsedSection, parseSqlMigration } from './parse-sql-migration.js'
 import { readMigrationFile } from './read-migration-file.js'
