@@ -79,7 +79,9 @@ export async function loadHistory(
     })
     const cached = text === undefined ? undefined : parseHistoryFile(text, dialect.name, historyPath)
     if (cached) {
-      fileFreshness = historyFreshness(cached, migrations)
+      fileFreshness = historyFreshness(cached, migrations, {
+        transactionalDdl: dialect.capabilities.transactionalDdl,
+      })
       if (fileFreshness.fresh) {
         return Object.freeze({
           dir: options.dir,

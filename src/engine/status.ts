@@ -12,6 +12,11 @@ export interface MigrationStatusLine {
   /** For failed and partial attempts: how far it got and why it stopped. */
   readonly statementsDone: number | null
   readonly statementsTotal: number | null
+  /**
+   * For a stopped journaled run: statements the live schema proves took effect (the journal may
+   * lag one schema statement behind); `null` when it contradicts the journal or was not checked.
+   */
+  readonly statementsVerified: number | null
   readonly error: string | null
   /** Objects of this revision missing from the live schema. */
   readonly missingObjects: number
@@ -49,6 +54,7 @@ export async function status(session: Session): Promise<StatusResult> {
       durationMs: line.row?.durationMs ?? null,
       statementsDone: line.row?.statementsDone ?? null,
       statementsTotal: line.row?.statementsTotal ?? null,
+      statementsVerified: line.journal?.verified ?? null,
       error: line.row?.error ?? null,
       missingObjects: line.missingObjects,
     })),

@@ -1,11 +1,14 @@
 import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
 import type { RevisionDelta } from '../history/revision-delta.js'
+import { resolveIntegrityConfig } from '../integrity/integrity-config.js'
+import { type CheckPhase, conditionError, runChecksFor } from '../integrity/migration-conditions.js'
 import type { Migration } from '../source/migration.js'
 import type { TrackingRow } from '../tracking/tracking-model.js'
 import { MIGRATIONS_TABLE } from '../tracking/tracking-tables.js'
 import { appendEvent, placeholders, writeTrackingRow } from '../tracking/write-tracking.js'
 import { actorName } from './actor.js'
 import { readCatalogFingerprint } from './catalog-fingerprint.js'
+import { changesDataOnly } from './data-statement.js'
 import type { ExecutionContext } from './execution-context.js'
 import { runMigration } from './run-migration.js'
 import { checkDelta, isCleanDelta, verificationFailed } from './verify-revision.js'
@@ -56,7 +59,11 @@ export async function applyRevision(
     const v = performance.now()
     const mismatch = await checkDelta(conn, dialect, revision.delta)
     if (!isCleanDelta(mismatch)) throw verificationFailed(migration.id, mismatch, transactional)
-    const catalog = await readCatalogFingerprint(conn, dialect)
+    await requireConditions(ctx, migration, 'after', transactional)
+    // Only the head revision's row is ever compared with the live catalog (the healthy path):
+    // reading the whole catalog after every revision of a long run cost more than verifying it.
+    const catalog =
+      migration.id === ctx.migrations.at(-1)?.id ? await readCatalogFingerprint(conn, dialect) : null
     const row = trackingRow(ctx, migration, started, {
       status: 'applied',
       durationMs: Math.round(performance.now() - clock),
@@ -76,6 +83,7 @@ export async function applyRevision(
     try {
       await conn.transaction(async () => {
         if (mode === 'apply' && (await recordedStatus(ctx, migration.id)) === 'applied') throw SKIPPED
+        if (mode === 'apply') await requireConditions(ctx, migration, 'before', true)
         await runMigration(conn, migration, {
           direction: 'up',
           skip: fromStatement,
@@ -94,19 +102,22 @@ export async function applyRevision(
       throw error
     }
   } else {
+    if (mode === 'apply') await requireConditions(ctx, migration, 'before', false)
     await claim(ctx, migration, mode, started, fromStatement)
     try {
       await runMigration(conn, migration, {
         direction: 'up',
         skip: fromStatement,
         onStatement: async (done, statement) => {
-          await onStatement(done)
           await conn.query(
             `UPDATE ${MIGRATIONS_TABLE} SET statements_done = ${placeholders(dialect.name, 1)} WHERE revision = ${placeholders(dialect.name, 1, 2)}`,
             [done, migration.id],
           )
+          await onStatement(done)
           void statement
         },
+        // A data statement commits with its journal entry: recovery counts on it.
+        atomicWithJournal: (index, statement) => changesDataOnly(revision, index, statement.sql),
         ...ctx.code,
       })
       await finish()
@@ -144,6 +155,36 @@ export async function applyRevision(
     statements: Math.max(total, statements),
     verifyMs,
   }
+}
+
+/**
+ * Runs the checks a migration names for one phase (`-- plumbline:check-before/after <name>`) and
+ * throws `CHECK_FAILED` when one fails: before it, nothing has run; after it, inside a
+ * transaction, the throw rolls the migration back; without one (MySQL DDL), statements that
+ * committed on their own stay, and the error says so.
+ */
+export async function requireConditions(
+  ctx: ExecutionContext,
+  migration: Migration,
+  phase: CheckPhase,
+  inTransaction: boolean,
+): Promise<void> {
+  const names = migration.checks[phase]
+  if (names.length === 0) return
+  const integrity = ctx.integrity ?? resolveIntegrityConfig({})
+  const outcome = await runChecksFor(ctx.conn, ctx.dialect, integrity, names, phase, { inTransaction })
+  if (outcome.action === 'continue') return
+  const error = conditionError(migration.id, outcome)
+  if (phase === 'before' || inTransaction) throw error
+  throw new PlumblineError({
+    code: error.code,
+    message: error.message.replace(
+      'was rolled back',
+      'ran, and its statements stay (this database commits DDL on its own); it is recorded partial',
+    ),
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    ...(error.details === undefined ? {} : { details: error.details }),
+  })
 }
 
 /** Reverts one revision with its down section, verified against the revision before it. */

@@ -8,7 +8,14 @@ import {
   placeholders,
   writeTrackingRow,
 } from '../tracking/write-tracking.js'
-import { type AppliedRevision, applyRevision, event, revertRevision, trackingRow } from './apply-revision.js'
+import {
+  type AppliedRevision,
+  applyRevision,
+  event,
+  requireConditions,
+  revertRevision,
+  trackingRow,
+} from './apply-revision.js'
 import { readCatalogFingerprint } from './catalog-fingerprint.js'
 import type { ExecutionContext, StepStatus } from './execution-context.js'
 import { checkDelta, isCleanDelta, verificationFailed } from './verify-revision.js'
@@ -94,6 +101,13 @@ async function runStep(ctx: ExecutionContext, step: PlanStep): Promise<AppliedRe
       await inTransaction(ctx, async () => {
         const catalog = await readCatalogFingerprint(ctx.conn, ctx.dialect)
         const before = await rawRows(ctx)
+        // A stopped attempt is recorded applied only if the checks it requires after it hold now.
+        for (const id of step.revisions) {
+          const attempt = before.find((r) => r.revision === id)
+          if (attempt && ['partial', 'running', 'failed'].includes(String(attempt.status))) {
+            await requireConditions(ctx, migration(id), 'after', ctx.dialect.capabilities.transactionalDdl)
+          }
+        }
         for (const id of step.revisions) {
           const m = migration(id)
           const revision = ctx.history.revisions.find((r) => r.id === id)!

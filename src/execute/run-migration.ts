@@ -15,6 +15,12 @@ export interface RunOptions {
   readonly skip?: number
   /** Called after each statement took effect, with how many are done: the journal. */
   readonly onStatement?: (done: number, statement: Statement) => Promise<void>
+  /**
+   * Statements to run in one transaction together with their `onStatement` (their journal entry):
+   * a crash then leaves both or neither. For statements that change only data; a statement the
+   * database commits by itself (MySQL DDL) would break the promise.
+   */
+  readonly atomicWithJournal?: (index: number, statement: Statement) => boolean
   /** Loads a code migration's module (only needed for code migrations). */
   readonly loadCode?: (migration: Migration) => Promise<CodeModule>
   /** Builds the `ctx` given to a code migration; each statement it runs is reported like a SQL one. */
@@ -40,6 +46,21 @@ export async function runMigration(
   migration: Migration,
   options: RunOptions,
 ): Promise<RunResult> {
+  // A migration may change the session's search_path (pg_dump output sets it to ''); plumbline's
+  // own statements that follow — the tracking row, the journal — must still find their tables.
+  if (conn.dialect !== 'postgres') return runSection(conn, migration, options)
+  const [saved] = await conn.query<{ path: string }>(`SELECT current_setting('search_path') AS path`)
+  try {
+    return await runSection(conn, migration, options)
+  } finally {
+    // In a transaction the migration aborted, the server rolls the setting back by itself.
+    await conn
+      .query(`SELECT set_config('search_path', $1, false)`, [saved?.path ?? '"$user", public'])
+      .catch(() => {})
+  }
+}
+
+async function runSection(conn: Connection, migration: Migration, options: RunOptions): Promise<RunResult> {
   if (migration.kind === 'sql') {
     const section = options.direction === 'up' ? migration.up : migration.down
     if (section === undefined) {
@@ -53,12 +74,16 @@ export async function runMigration(
     const skip = options.skip ?? 0
     for (let i = skip; i < statements.length; i++) {
       const statement = statements[i]!
-      try {
-        await conn.execute(statement.sql)
-      } catch (error) {
-        throw statementFailed(migration, statement, i, statements.length, error)
+      const run = async () => {
+        try {
+          await conn.execute(statement.sql)
+        } catch (error) {
+          throw statementFailed(migration, statement, i, statements.length, error)
+        }
+        await options.onStatement?.(i + 1, statement)
       }
-      await options.onStatement?.(i + 1, statement)
+      if (options.atomicWithJournal?.(i, statement)) await conn.transaction(run)
+      else await run()
     }
     return { statementsDone: statements.length, statementsTotal: statements.length }
   }

@@ -4,7 +4,7 @@ import { PlumblineError } from '../errors/plumbline-error.js'
 import { fingerprint } from '../schema/fingerprint.js'
 import { createSchema, type Schema, type SchemaObject } from '../schema/model.js'
 import type { History, RevisionState } from './history-model.js'
-import { applyDelta, type RevisionDelta } from './revision-delta.js'
+import { applyDelta, applyDeltaExactly, type RevisionDelta } from './revision-delta.js'
 
 /** The file beside the migrations that caches the history, so production needs no shadow. */
 export const HISTORY_FILE_NAME = 'plumbline.history.json'
@@ -16,6 +16,8 @@ interface StoredRevision {
   readonly normalizedChecksum: string
   readonly fingerprint: string
   readonly delta: RevisionDelta
+  /** Journaled SQL migrations only: the effect of each statement (see `RevisionState`). */
+  readonly statementDeltas?: RevisionDelta[]
 }
 
 interface StoredDialectHistory {
@@ -44,6 +46,7 @@ export function renderHistoryFile(history: History, existing?: string): string {
     normalizedChecksum: r.normalizedChecksum,
     fingerprint: r.fingerprint,
     delta: r.delta,
+    ...(r.statementDeltas === undefined ? {} : { statementDeltas: [...r.statementDeltas] }),
   }))
   const stored: StoredHistory = {
     format: FORMAT,
@@ -64,7 +67,9 @@ export function renderHistoryFile(history: History, existing?: string): string {
 /**
  * Reads the history of one dialect from the file's text, or `undefined` when the file has none
  * for it. A file that was edited by hand — its digest, a delta or a fingerprint does not add up —
- * is refused with `HISTORY_FILE_INVALID`: it is never trusted.
+ * is refused with `HISTORY_FILE_INVALID`: it is never trusted. A revision's statement deltas must
+ * each fit the state the statements before them leave, and together rebuild the schema the
+ * revision's fingerprint names, exactly as its own delta does.
  */
 export function parseHistoryFile(text: string, dialect: DialectName, path: string): History | undefined {
   const stored = safeParse(text)
@@ -89,6 +94,7 @@ export function parseHistoryFile(text: string, dialect: DialectName, path: strin
   const initial = schema
   const revisions: RevisionState[] = []
   for (const stored of entry.revisions) {
+    const before = schema
     try {
       schema = applyDelta(dialect, schema, stored.delta)
     } catch (cause) {
@@ -97,9 +103,39 @@ export function parseHistoryFile(text: string, dialect: DialectName, path: strin
     if (fingerprint(schema) !== stored.fingerprint) {
       throw invalid(path, `revision ${stored.id}: its deltas do not rebuild the schema its fingerprint names`)
     }
+    if (stored.statementDeltas !== undefined) checkStatementDeltas(path, dialect, before, stored)
     revisions.push(Object.freeze({ ...stored, schema }))
   }
   return Object.freeze({ dialect, initial, revisions: Object.freeze(revisions) })
+}
+
+/** The statement deltas of a revision, applied one after the other, must end where its delta does. */
+function checkStatementDeltas(
+  path: string,
+  dialect: DialectName,
+  before: Schema,
+  stored: StoredRevision,
+): void {
+  if (!Array.isArray(stored.statementDeltas))
+    throw invalid(path, `revision ${stored.id}: its statement deltas are not a list`)
+  let schema = before
+  for (const [i, delta] of stored.statementDeltas.entries()) {
+    try {
+      schema = applyDeltaExactly(dialect, schema, delta)
+    } catch (cause) {
+      throw invalid(
+        path,
+        `revision ${stored.id}: the delta of statement ${i + 1} does not fit the schema before it`,
+        cause,
+      )
+    }
+  }
+  if (fingerprint(schema) !== stored.fingerprint) {
+    throw invalid(
+      path,
+      `revision ${stored.id}: its statement deltas do not rebuild the schema its fingerprint names`,
+    )
+  }
 }
 
 function digestOf(initial: ReadonlyArray<SchemaObject>, revisions: ReadonlyArray<StoredRevision>): string {

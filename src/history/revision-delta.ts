@@ -35,6 +35,25 @@ export function applyDelta(dialect: DialectName, before: Schema, delta: Revision
   return createSchema(dialect, byKey.values())
 }
 
+/**
+ * Applies a delta that must fit `before` exactly — every object it creates absent, every object
+ * it drops or changes present as the delta says it was — or throws, naming the first misfit.
+ * Deltas computed from real states always fit; a hand-edited one rarely does.
+ */
+export function applyDeltaExactly(dialect: DialectName, before: Schema, delta: RevisionDelta): Schema {
+  const byKey = new Map(before.objects.map((o) => [objectKey(o), o] as const))
+  const expectPresent = (object: SchemaObject) => {
+    const current = byKey.get(objectKey(object))
+    if (current === undefined || current.definition !== object.definition || !sameDetails(current, object))
+      throw new Error(`${objectKey(object)} is not as the delta says it was`)
+  }
+  for (const object of delta.dropped) expectPresent(object)
+  for (const { before: old } of delta.changed) expectPresent(old)
+  for (const object of delta.created)
+    if (byKey.has(objectKey(object))) throw new Error(`${objectKey(object)} already exists`)
+  return applyDelta(dialect, before, delta)
+}
+
 /** True when a delta changes nothing. */
 export function isEmptyDelta(delta: RevisionDelta): boolean {
   return delta.created.length === 0 && delta.dropped.length === 0 && delta.changed.length === 0

@@ -6,6 +6,7 @@ import type { TrackingObservation } from '../tracking/tracking-model.js'
 import { MIGRATIONS_COLUMNS } from '../tracking/tracking-tables.js'
 import { DATALESS_KINDS, type DdlRenderer } from './ddl-renderer.js'
 import type { Blocker, Plan, PlanStep } from './plan.js'
+import { planJournaledResume } from './plan-journal.js'
 
 /** Everything the recovery planner reads. */
 export interface RecoveryInput {
@@ -231,6 +232,19 @@ function planResume(input: RecoveryInput, steps: PlanStep[], blockers: Blocker[]
     const id = p.revision!
     const at = indexOf(input.migrations, id)
     const migration = input.migrations[at]!
+    const line = diagnosis.timeline.find((l) => l.id === id)
+    if (line?.journal && migration.kind === 'sql') {
+      // A journaled SQL migration: the live schema says, statement by statement, how far it got.
+      planJournaledResume(
+        id,
+        line.row?.status ?? 'failed',
+        line.journal,
+        statementsOf(migration),
+        steps,
+        blockers,
+      )
+      continue
+    }
     const delta = history.revisions[at]!.delta
     const effects = [
       ...delta.created.map((o) => live.get(objectKey(o))?.definition === o.definition),
@@ -278,7 +292,11 @@ function planResume(input: RecoveryInput, steps: PlanStep[], blockers: Blocker[]
     }
   }
   if (input.migrate) {
-    const planned = new Set(steps.flatMap((s) => ('revision' in s ? [s.revision] : [])))
+    // Revisions a step resolves, or a blocker holds back, are not pending work to append.
+    const planned = new Set([
+      ...steps.flatMap((s) => ('revision' in s ? [s.revision] : 'revisions' in s ? s.revisions : [])),
+      ...blockers.map((b) => b.revision),
+    ])
     for (const id of input.diagnosis.pending) {
       if (planned.has(id)) continue
       const m = input.migrations.find((x) => x.id === id)!

@@ -1,5 +1,5 @@
 import type { History } from '../history/history-model.js'
-import { diff } from '../schema/diff.js'
+import { diff, type SchemaDiff } from '../schema/diff.js'
 import { describeObject, objectKey, type SchemaObject } from '../schema/model.js'
 import type { TrackingRow } from '../tracking/tracking-model.js'
 import {
@@ -14,6 +14,7 @@ import {
   type Strategy,
 } from './diagnosis.js'
 import { inferRevision } from './infer-revision.js'
+import { type JournalProgress, journalEvidence, journalNote, revisionJournal } from './journal-progress.js'
 import type { Observation } from './observation.js'
 import { definitionHistory, objectDroppers, objectOwners } from './ownership.js'
 
@@ -100,19 +101,34 @@ export function analyze(observation: Observation, history: History): Diagnosis {
   }
 
   const rowOf = new Map(known.map((r) => [r.revision, r] as const))
+  const journals = new Map<string, JournalProgress>()
   const appliedIdx = known.filter((r) => r.status === 'applied').map((r) => index.get(r.revision)!)
   const trackedIndex = appliedIdx.length > 0 ? Math.max(...appliedIdx) : -1
   const trackedRevision = trackedIndex >= 0 ? migrations[trackedIndex]!.id : null
 
+  const liveDefinitions = new Map(live.objects.map((o) => [objectKey(o), o.definition] as const))
   for (let i = 0; i < trackedIndex; i++) {
     const row = rowOf.get(migrations[i]!.id)
     if (row === undefined || row.status === 'rolled_back') {
       states.add('corrupted_tracking')
+      // None of its schema effects there, and never recorded: a migration merged with a version
+      // older than ones already applied. Rewinding tracking to make room would lie about the
+      // later ones; a human gives it a newer version. With its effects there, its row was lost.
+      const delta = history.revisions[i]!.delta
+      const effects = [
+        ...delta.created.map((o) => liveDefinitions.get(objectKey(o)) === o.definition),
+        ...delta.changed.map((c) => liveDefinitions.get(objectKey(c.after)) === c.after.definition),
+        ...delta.dropped.map((o) => !liveDefinitions.has(objectKey(o))),
+      ]
+      const lateMerge = row === undefined && effects.length > 0 && effects.every((present) => !present)
       problems.push({
         code: 'OUT_OF_ORDER',
         severity: 'error',
         revision: migrations[i]!.id,
-        message: `revision ${migrations[i]!.id} is not recorded as applied, but the later ${trackedRevision} is`,
+        message: lateMerge
+          ? `${migrations[i]!.id} was never applied, but the later ${trackedRevision} is: it was added with an older version than migrations already applied — give it a version after ${migrations.at(-1)!.id} (rename the file)`
+          : `revision ${migrations[i]!.id} is not recorded as applied, but the later ${trackedRevision} is`,
+        evidence: { lateMerge },
       })
     }
   }
@@ -139,6 +155,9 @@ export function analyze(observation: Observation, history: History): Diagnosis {
     }
     if (row.status === 'failed' || row.status === 'partial' || row.status === 'running') {
       states.add('failed')
+      // A journaled run is judged by the live schema, statement by statement, not by its count.
+      const journal = revisionJournal(history, row.revision, live, row.statementsDone ?? 0)
+      if (journal) journals.set(row.revision, journal)
       problems.push({
         code:
           row.status === 'failed'
@@ -149,10 +168,11 @@ export function analyze(observation: Observation, history: History): Diagnosis {
         severity: 'error',
         revision: row.revision,
         message:
-          row.status === 'running'
+          (row.status === 'running'
             ? `${row.revision} was started ${row.startedAt ?? row.appliedAt} by ${row.appliedBy ?? 'an unknown process'} and never finished (the process died)`
-            : `${row.revision} ${row.status === 'failed' ? 'failed' : 'stopped part-way'} after ${row.statementsDone ?? 0} of ${row.statementsTotal ?? '?'} statements${row.error ? `: ${row.error}` : ''}`,
-        evidence: { row },
+            : `${row.revision} ${row.status === 'failed' ? 'failed' : 'stopped part-way'} after ${row.statementsDone ?? 0} of ${row.statementsTotal ?? '?'} statements${row.error ? `: ${row.error}` : ''}`) +
+          (journal ? journalNote(journal) : ''),
+        evidence: journal ? { row, ...journalEvidence(journal) } : { row },
       })
     }
   }
@@ -161,7 +181,20 @@ export function analyze(observation: Observation, history: History): Diagnosis {
   const inferredIndex = inference.revision === null ? -1 : index.get(inference.revision)!
   // The schema object problems are measured against: the tracked revision, or — without tracking,
   // or when the schema is exactly at a later revision than tracking says — the inferred one.
-  const aheadOfTracking = !noTracking && inference.exact && inferredIndex > trackedIndex
+  // A stopped attempt of a later revision explains a schema ahead of tracking: its schema
+  // statements may all have run while a data statement did not. That is `failed`, not a damaged table.
+  const stoppedAhead = known.some(
+    (r) =>
+      (r.status === 'failed' || r.status === 'partial' || r.status === 'running') &&
+      index.get(r.revision)! > trackedIndex &&
+      index.get(r.revision)! <= inferredIndex,
+  )
+  // Revisions that change no schema (data migrations) match alike: when the tracked revision is
+  // one of the exact matches, the schema is where tracking says, not ahead of it.
+  const trackedMatches =
+    inference.exact && [inference.revision, ...inference.alsoExact].includes(trackedRevision)
+  const aheadOfTracking =
+    !noTracking && inference.exact && inferredIndex > trackedIndex && !stoppedAhead && !trackedMatches
   const referenceIndex = noTracking || aheadOfTracking ? inferredIndex : trackedIndex
   const reference = referenceIndex >= 0 ? history.revisions[referenceIndex]!.schema : history.initial
   if (noTracking && (inference.revision !== null || !inference.exact)) {
@@ -185,7 +218,7 @@ export function analyze(observation: Observation, history: History): Diagnosis {
     })
   }
 
-  const d = diff(reference, live)
+  const d = withoutJournaledProgress(diff(reference, live), journals)
   const versions = definitionHistory(history)
   const droppers = objectDroppers(history)
   let missingCount = 0
@@ -284,6 +317,7 @@ export function analyze(observation: Observation, history: History): Diagnosis {
       row,
       missingObjects: missingBy.get(m.id) ?? 0,
       ownedObjects: ownedBy.get(m.id) ?? 0,
+      ...(journals.has(m.id) ? { journal: journals.get(m.id)! } : {}),
     }
   })
   for (const row of tracking.rows) {
@@ -304,6 +338,21 @@ export function analyze(observation: Observation, history: History): Diagnosis {
   })
 }
 
+/**
+ * A stopped journaled run whose progress the live schema proves left its objects as its done
+ * statements leave them: those objects are that run's progress, named by its problem — not
+ * missing, changed or extra objects.
+ */
+function withoutJournaledProgress(d: SchemaDiff, journals: ReadonlyMap<string, JournalProgress>): SchemaDiff {
+  const explained = new Set([...journals.values()].flatMap((j) => (j.verified === null ? [] : j.touched)))
+  if (explained.size === 0) return d
+  return {
+    missing: d.missing.filter((o) => !explained.has(objectKey(o))),
+    extra: d.extra.filter((o) => !explained.has(objectKey(o))),
+    changed: d.changed.filter((c) => !explained.has(c.key)),
+  }
+}
+
 function strategyFor(state: State, problems: ReadonlyArray<Problem>, inference: Inference): Strategy {
   switch (state) {
     case 'healthy':
@@ -318,6 +367,7 @@ function strategyFor(state: State, problems: ReadonlyArray<Problem>, inference: 
     case 'failed':
       return 'resume_failed'
     case 'corrupted_tracking':
+      if (problems.some((p) => p.code === 'OUT_OF_ORDER' && p.evidence?.lateMerge === true)) return 'manual'
       return inference.distance === 0 || problems.every((p) => p.code !== 'CHANGED_OBJECT')
         ? 'repair_tracking'
         : 'manual'

@@ -1,6 +1,7 @@
 import type { DialectName } from '../config/connection-url.js'
 import type { ObjectKind } from '../schema/model.js'
 import type { TrackingRow } from '../tracking/tracking-model.js'
+import type { JournalProgress } from './journal-progress.js'
 
 /** The states of contract §5, most severe first: `state` is the first that applies. */
 export const STATES = [
@@ -92,6 +93,11 @@ export interface RevisionLine {
   readonly missingObjects: number
   /** How many it should have, by the history. */
   readonly ownedObjects: number
+  /**
+   * For a stopped journaled run (failed, partial or running row of a migration run statement by
+   * statement): how far it got, by its journal and by the live schema.
+   */
+  readonly journal?: JournalProgress
 }
 
 /** The revision the live schema is really at. */

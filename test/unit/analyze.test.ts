@@ -146,6 +146,16 @@ describe('analyze: the states of a database', () => {
     })
   })
 
+  it('pending: the next revision changes data only, so its schema equals the tracked one', () => {
+    const d = analyze(observe(r3, [row(1), row(2), row(3)]), HISTORY)
+    expect(d).toMatchObject({
+      state: 'pending',
+      strategy: 'normal_migration',
+      pending: ['0004_backfill_points'],
+    })
+    expect(d.problems).toEqual([])
+  })
+
   it('partial: a tracked revision whose indexes never appeared (the incident’s silent migration)', () => {
     const live = [...r1.filter((o) => o.name !== 'email'), column('users', 'email', 'TEXT NOT NULL')]
     const d = analyze(observe(live, [row(1), row(2)]), HISTORY)
@@ -261,6 +271,21 @@ describe('analyze: the states of a database', () => {
     const d = analyze(observe(r3, [row(1), row(3), row(4)]), HISTORY)
     expect(d.state).toBe('corrupted_tracking')
     expect(d.problems.find((p) => p.code === 'OUT_OF_ORDER')?.revision).toBe('0002_indexes')
+  })
+
+  it('a migration merged late, older than applied ones, needs renaming — never a tracking rewind', () => {
+    // 0002 was never applied (its indexes and its email change are absent) but 0003 is.
+    const live = [
+      ...r1,
+      table('points_log'),
+      column('points_log', 'points', 'INTEGER'),
+      index('idx_points_log_points', 'points_log', 'points'),
+    ]
+    const d = analyze(observe(live, [row(1), row(3)]), HISTORY)
+    expect(d).toMatchObject({ state: 'corrupted_tracking', strategy: 'manual' })
+    expect(d.problems.find((p) => p.code === 'OUT_OF_ORDER')?.message).toMatch(
+      /give it a version after 0004_backfill_points/,
+    )
   })
 
   it('corrupted_tracking: the schema is ahead of what tracking says', () => {

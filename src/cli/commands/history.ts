@@ -146,7 +146,12 @@ async function checkHistory(
       findings.push({ kind: 'invalid', message: error.message })
     }
     if (findings.length === 0 && cached === undefined) findings.push({ kind: 'no_dialect' })
-    else if (cached) findings.push(...historyFreshness(cached, migrations).reasons)
+    else if (cached)
+      findings.push(
+        ...historyFreshness(cached, migrations, {
+          transactionalDdl: dialect.capabilities.transactionalDdl,
+        }).reasons,
+      )
     if (findings.length === 0) {
       // The checksums match. A replay also catches expected schemas edited with the digest
       // recomputed, and a file built on a server version that models the schema differently.
@@ -207,5 +212,7 @@ function findingText(f: CheckFinding, dialect: string): string {
       return `${f.id} moved in the order of migrations`
     case 'edited':
       return `${f.id} was edited${f.cosmetic ? ' (whitespace or comments only)' : ''}`
+    case 'outdated':
+      return `${f.id} runs statement by statement, and the file lacks the effect of each statement (built by an older plumbline)`
   }
 }

@@ -80,7 +80,11 @@ function migrationJson(m: MigrationStatusLine): Record<string, unknown> {
     statements:
       reverted || m.statementsTotal === null
         ? null
-        : { done: m.statementsDone ?? 0, total: m.statementsTotal },
+        : {
+            done: m.statementsDone ?? 0,
+            total: m.statementsTotal,
+            ...(m.statementsVerified === null ? {} : { verified: m.statementsVerified }),
+          },
     error: m.error,
     missingObjects: m.missingObjects,
   }

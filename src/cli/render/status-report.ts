@@ -44,6 +44,9 @@ function row(m: MigrationStatusLine, c: ColorFns): string[] {
     m.statementsTotal !== null
   ) {
     notes.push(`${m.statementsDone ?? 0}/${m.statementsTotal} statements`)
+    // The journal lags one statement behind when the process died right after a schema change.
+    if (m.statementsVerified !== null && m.statementsVerified !== m.statementsDone)
+      notes.push(`${m.statementsVerified} took effect`)
   }
   if (m.missingObjects > 0) notes.push(`${plural(m.missingObjects, 'object')} missing`)
   if (m.error) notes.push(m.error.split('\n')[0]!)
