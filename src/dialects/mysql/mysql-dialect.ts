@@ -1,7 +1,7 @@
 import type { Dialect } from '../dialect.js'
-import { createDatabaseSql, databaseDefaults } from './mysql-database-defaults.js'
 import { MYSQL_CATALOG_FINGERPRINT } from './mysql-catalog-fingerprint.js'
 import { connectMysql } from './mysql-connection.js'
+import { createDatabaseSql, databaseDefaults } from './mysql-database-defaults.js'
 import { introspectMysql } from './mysql-introspector.js'
 import { mysqlLock } from './mysql-lock.js'
 import { mysqlRenderer } from './mysql-renderer.js'

@@ -21,7 +21,9 @@ export const postgresRenderer: DdlRenderer = Object.freeze({
       case 'unique':
       case 'foreign_key':
       case 'check':
-        return table ? [`ALTER TABLE ${table} ADD CONSTRAINT ${ident(object.name)} ${object.definition}`] : null
+        return table
+          ? [`ALTER TABLE ${table} ADD CONSTRAINT ${ident(object.name)} ${object.definition}`]
+          : null
       case 'sequence': {
         // OWNED BY needs the table: it is set once everything of the step exists (the planner
         // moves ownership statements to the end).
@@ -39,10 +41,16 @@ export const postgresRenderer: DdlRenderer = Object.freeze({
           .sort((a, b) => Number(a.details?.position ?? 0) - Number(b.details?.position ?? 0))
         if (!object.definition.includes('()')) return null
         const statements = [object.definition.replace('()', `(${columns.map(columnDefinition).join(', ')})`)]
-        for (const c of parts.filter((o) => ['primary_key', 'unique', 'check', 'foreign_key'].includes(o.kind))) {
-          statements.push(`ALTER TABLE ${qualified(object.schema, object.name)} ADD CONSTRAINT ${ident(c.name)} ${c.definition}`)
+        for (const c of parts.filter((o) =>
+          ['primary_key', 'unique', 'check', 'foreign_key'].includes(o.kind),
+        )) {
+          statements.push(
+            `ALTER TABLE ${qualified(object.schema, object.name)} ADD CONSTRAINT ${ident(c.name)} ${c.definition}`,
+          )
         }
-        for (const i of expected.objects.filter((o) => o.kind === 'index' && o.table === object.name && o.schema === object.schema)) {
+        for (const i of expected.objects.filter(
+          (o) => o.kind === 'index' && o.table === object.name && o.schema === object.schema,
+        )) {
           statements.push(i.definition)
         }
         for (const t of parts.filter((o) => o.kind === 'trigger')) statements.push(t.definition)

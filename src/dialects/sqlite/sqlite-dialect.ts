@@ -1,7 +1,7 @@
 import type { Dialect } from '../dialect.js'
+import { SQLITE_CATALOG_FINGERPRINT } from './sqlite-catalog-fingerprint.js'
 import { connectSqlite } from './sqlite-connection.js'
 import { introspectSqlite } from './sqlite-introspector.js'
-import { SQLITE_CATALOG_FINGERPRINT } from './sqlite-catalog-fingerprint.js'
 import { sqliteLock } from './sqlite-lock.js'
 import { sqliteRenderer } from './sqlite-renderer.js'
 

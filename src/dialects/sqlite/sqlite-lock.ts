@@ -32,7 +32,8 @@ export async function sqliteLockHolder(conn: Connection): Promise<LockHolder | n
     await conn.execute('ROLLBACK')
     return null
   } catch (error) {
-    const busy = /SQLITE_BUSY|database is locked/i.test(String((error as Error).message)) ||
+    const busy =
+      /SQLITE_BUSY|database is locked/i.test(String((error as Error).message)) ||
       (error as { details?: { sqliteCode?: string } }).details?.sqliteCode?.startsWith('SQLITE_BUSY')
     if (!busy) throw error
     return Object.freeze({

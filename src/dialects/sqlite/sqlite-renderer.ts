@@ -16,7 +16,9 @@ export const sqliteRenderer: DdlRenderer = Object.freeze({
       case 'table': {
         if (!sql) return null
         // Indexes and triggers of a missing table are created with it (the planner skips them).
-        const parts = expected.objects.filter((o) => (o.kind === 'index' || o.kind === 'trigger') && o.table === object.name)
+        const parts = expected.objects.filter(
+          (o) => (o.kind === 'index' || o.kind === 'trigger') && o.table === object.name,
+        )
         const rest = parts.map((o) => (typeof o.details?.sql === 'string' ? o.details.sql : o.definition))
         return [sql, ...rest]
       }
