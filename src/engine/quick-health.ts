@@ -9,6 +9,9 @@ import { MIGRATIONS_TABLE } from '../tracking/tracking-tables.js'
  * row exists, and the catalog is exactly as it was when the head revision was verified. Anything
  * else — including a missing tracking table — answers `false`, and the caller pays for a full
  * diagnosis.
+ *
+ * The fingerprint comes in a row of its own: as a column of every tracking row, SQLite's (the
+ * whole schema's text) was copied into each of hundreds of rows, which cost more than the rest.
  */
 export async function quickHealthy(
   conn: Connection,
@@ -17,6 +20,7 @@ export async function quickHealthy(
 ): Promise<boolean> {
   if (migrations.length === 0) return false
   let rows: Array<{
+    catalog: unknown
     f: string | null
     revision: unknown
     checksum: unknown
@@ -25,13 +29,17 @@ export async function quickHealthy(
   }>
   try {
     rows = await conn.query(
-      `SELECT ${dialect.catalogFingerprintSql} AS f, revision, checksum, status, catalog_fingerprint FROM ${MIGRATIONS_TABLE}`,
+      `SELECT 1 AS catalog, ${dialect.catalogFingerprintSql} AS f, NULL AS revision, NULL AS checksum, NULL AS status, NULL AS catalog_fingerprint
+       UNION ALL
+       SELECT 0, NULL, revision, checksum, status, catalog_fingerprint FROM ${MIGRATIONS_TABLE}`,
     )
   } catch {
     return false
   }
-  if (rows.length !== migrations.length) return false
-  const byRevision = new Map(rows.map((r) => [String(r.revision), r] as const))
+  const catalog = rows.find((r) => Number(r.catalog) === 1)
+  const tracking = rows.filter((r) => r !== catalog)
+  if (catalog === undefined || tracking.length !== migrations.length) return false
+  const byRevision = new Map(tracking.map((r) => [String(r.revision), r] as const))
   for (const m of migrations) {
     const row = byRevision.get(m.id)
     if (row?.status !== 'applied' || row.checksum !== m.checksum) return false
@@ -39,6 +47,6 @@ export async function quickHealthy(
   const head = byRevision.get(migrations.at(-1)!.id)!
   return (
     typeof head.catalog_fingerprint === 'string' &&
-    head.catalog_fingerprint === hashCatalogText(String(rows[0]!.f ?? ''))
+    head.catalog_fingerprint === hashCatalogText(String(catalog.f ?? ''))
   )
 }

@@ -1,55 +1,72 @@
+/** A sum of 64-bit hashes of the catalog rows a `FROM … WHERE …` selects: order-free, so no sort. */
+function rows(fields: string, from: string): string {
+  return `(SELECT sum(pg_catalog.hash_record_extended(ROW(${fields}), 0)::numeric) FROM ${from})`
+}
+
 /**
- * One scalar SQL expression: an md5 over the canonical text of every user catalog object (the
- * same families introspection reads), computed by the server. It does not change with data,
- * VACUUM, ANALYZE or a restart, and changes with any DDL. Not comparable between databases
- * (it is a cheap "did anything change since" check, not the model's fingerprint).
+ * Rows that only DDL writes: their identity and `xmin` (the transaction that wrote the row
+ * version) change exactly when DDL replaces or alters them. Reading these two columns costs far
+ * less than reading, let alone deparsing, the definitions.
  */
-export const POSTGRES_CATALOG_FINGERPRINT = `(SELECT md5(coalesce(string_agg(line, E'\\n' ORDER BY line), '')) FROM (
-  SELECT 'n:' || n.nspname AS line FROM pg_namespace n
-   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
-  UNION ALL
-  SELECT 'r:' || c.relnamespace::regnamespace::text || '.' || c.relname || ':' || c.relkind::text || ':' || c.relpersistence::text
-         || ':' || coalesce(array_to_string(c.reloptions, ','), '') || ':' || coalesce(pg_get_expr(c.relpartbound, c.oid), '')
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
-     AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c') AND c.relname NOT LIKE 'plumbline\\_%'
-  UNION ALL
-  SELECT 'a:' || a.attrelid::regclass::text || '.' || a.attname || ':' || format_type(a.atttypid, a.atttypmod) || ':' || a.attnotnull
-         || ':' || a.attidentity::text || ':' || a.attgenerated::text || ':' || a.attcollation::text || ':' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')
-    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
-     AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c') AND c.relname NOT LIKE 'plumbline\\_%'
-  UNION ALL
-  SELECT 'k:' || co.conrelid::regclass::text || '.' || co.conname || ':' || pg_get_constraintdef(co.oid)
-    FROM pg_constraint co JOIN pg_namespace n ON n.oid = co.connamespace
-   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%' AND co.contype <> 'n'
-     AND (co.conrelid = 0 OR co.conrelid::regclass::text NOT LIKE '%plumbline\\_%')
-  UNION ALL
-  SELECT 'i:' || pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
-    JOIN pg_namespace n ON n.oid = c.relnamespace
-   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%' AND c.relname NOT LIKE 'plumbline\\_%'
-  UNION ALL
-  SELECT 'v:' || c.oid::regclass::text || ':' || pg_get_viewdef(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%' AND c.relkind IN ('v', 'm')
-  UNION ALL
-  SELECT 't:' || pg_get_triggerdef(t.oid) || ':' || t.tgenabled::text FROM pg_trigger t WHERE NOT t.tgisinternal
-  UNION ALL
-  SELECT 'p:' || p.oid::regprocedure::text || ':' || p.prokind::text || ':' || md5(p.prosrc) || ':' || pg_get_function_result(p.oid)::text
-         || ':' || p.provolatile::text || ':' || p.prosecdef || ':' || coalesce(array_to_string(p.proconfig, ','), '')
-    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
-     AND NOT EXISTS (SELECT 1 FROM pg_depend dep WHERE dep.objid = p.oid AND dep.deptype = 'e')
-  UNION ALL
-  SELECT 'y:' || t.oid::regtype::text || ':' || t.typtype::text || ':' || coalesce((SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
-         FROM pg_enum e WHERE e.enumtypid = t.oid), '') || ':' || coalesce(t.typdefault, '') || ':' || t.typnotnull
-    FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%' AND t.typtype IN ('e', 'd', 'r', 'c')
-     AND (t.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
-  UNION ALL
-  SELECT 's:' || s.seqrelid::regclass::text || ':' || s.seqtypid::regtype::text || ':' || s.seqstart || ':' || s.seqincrement
-         || ':' || s.seqmax || ':' || s.seqmin || ':' || s.seqcache || ':' || s.seqcycle
-    FROM pg_sequence s
-  UNION ALL
-  SELECT 'e:' || x.extname || ':' || x.extnamespace::regnamespace::text FROM pg_extension x
-) lines)`
+function versions(alias: string, id: string, from: string): string {
+  return rows(`${id}, ${alias}.xmin::text`, from)
+}
+
+/**
+ * One scalar SQL expression that changes with any DDL on user objects and never with data, VACUUM
+ * (FULL), ANALYZE, CLUSTER, REINDEX, TRUNCATE, GRANT or a restart; plumbline hashes it. REINDEX
+ * CONCURRENTLY replaces an index with a new one, and reads as a change: the next start pays for one
+ * diagnosis. Not comparable between databases: it is a cheap "did anything change since", not the
+ * model's fingerprint.
+ *
+ * It reads the catalogs without deparsing anything (deparsing every definition cost most of the
+ * time of the healthy path). Catalogs that maintenance or ownership also write — `pg_class` (a new
+ * relfilenode on TRUNCATE, CLUSTER, REINDEX, REFRESH), `pg_attribute` (VACUUM FULL clears
+ * `atthasmissing`), `pg_index` (CLUSTER marks the index), `pg_type` and `pg_proc` (owner and
+ * privileges) — are read by the columns that define an object. The others only DDL writes, and
+ * are read by row versions. Temporary objects of other sessions live in `pg_temp_*` schemas and
+ * are left out with them; plumbline's own tables too.
+ */
+export const POSTGRES_CATALOG_FINGERPRINT = `(WITH ns AS (
+  SELECT oid FROM pg_catalog.pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'
+), rel AS (
+  SELECT c.oid, c.relname, c.relnamespace, c.relkind, c.relpersistence, c.relam, c.reloftype, c.relispartition,
+    c.relrowsecurity, c.relforcerowsecurity, c.relreplident, c.reloptions, c.relpartbound::text AS bound
+  FROM pg_catalog.pg_class c WHERE c.relnamespace IN (SELECT oid FROM ns) AND c.relname NOT LIKE 'plumbline\\_%'
+)
+SELECT pg_catalog.md5(pg_catalog.concat_ws(':',
+  ${rows('n.oid, n.nspname', 'pg_catalog.pg_namespace n WHERE n.oid IN (SELECT oid FROM ns)')},
+  (SELECT sum(pg_catalog.hash_record_extended(c, 0)::numeric) FROM rel c),
+  ${rows(
+    `a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod, a.attnotnull, a.attidentity, a.attgenerated,
+    a.attcollation, a.attstorage, a.attcompression, a.attfdwoptions`,
+    `pg_catalog.pg_attribute a WHERE a.attrelid IN (SELECT oid FROM rel WHERE relkind IN ('r', 'p', 'v', 'm', 'f', 'c'))
+    AND a.attnum > 0 AND NOT a.attisdropped`,
+  )},
+  ${rows(
+    'i.indexrelid, i.indrelid, i.indisvalid, i.indisready, i.indislive, i.indisreplident',
+    'pg_catalog.pg_index i WHERE i.indrelid IN (SELECT oid FROM rel)',
+  )},
+  ${rows(
+    `p.oid, p.proname, p.pronamespace, p.prokind, p.prosecdef, p.proleakproof, p.proisstrict, p.proretset,
+    p.provolatile, p.proparallel, p.prorettype, p.proargtypes, p.proallargtypes, p.proargmodes, p.proargnames,
+    p.proargdefaults::text, p.prolang, p.prosrc, p.probin, p.proconfig, p.prosqlbody::text`,
+    'pg_catalog.pg_proc p WHERE p.pronamespace IN (SELECT oid FROM ns)',
+  )},
+  ${rows(
+    `t.oid, t.typname, t.typnamespace, t.typtype, t.typbasetype, t.typtypmod, t.typnotnull, t.typdefaultbin::text,
+    t.typcollation`,
+    `pg_catalog.pg_type t WHERE t.typnamespace IN (SELECT oid FROM ns)
+    AND t.typname NOT LIKE 'plumbline\\_%' AND t.typname NOT LIKE '\\_plumbline\\_%'`,
+  )},
+  ${versions('d', 'd.oid', 'pg_catalog.pg_attrdef d WHERE d.adrelid IN (SELECT oid FROM rel)')},
+  ${versions('k', 'k.oid', 'pg_catalog.pg_constraint k WHERE k.connamespace IN (SELECT oid FROM ns) AND (k.conrelid = 0 OR k.conrelid IN (SELECT oid FROM rel))')},
+  ${versions('r', 'r.oid', 'pg_catalog.pg_rewrite r WHERE r.ev_class IN (SELECT oid FROM rel)')},
+  ${versions('t', 't.oid', 'pg_catalog.pg_trigger t WHERE t.tgrelid IN (SELECT oid FROM rel) AND NOT t.tgisinternal')},
+  ${versions('e', 'e.oid', 'pg_catalog.pg_enum e')},
+  ${versions('s', 's.seqrelid', 'pg_catalog.pg_sequence s WHERE s.seqrelid IN (SELECT oid FROM rel)')},
+  ${versions('h', 'h.inhrelid, h.inhseqno', 'pg_catalog.pg_inherits h WHERE h.inhrelid IN (SELECT oid FROM rel)')},
+  ${versions('pt', 'pt.partrelid', 'pg_catalog.pg_partitioned_table pt WHERE pt.partrelid IN (SELECT oid FROM rel)')},
+  ${versions('ft', 'ft.ftrelid', 'pg_catalog.pg_foreign_table ft WHERE ft.ftrelid IN (SELECT oid FROM rel)')},
+  ${versions('x', 'x.oid', 'pg_catalog.pg_extension x')}
+)))`

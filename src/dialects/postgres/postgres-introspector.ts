@@ -1,7 +1,14 @@
 import { isPlumblineError, PlumblineError } from '../../errors/plumbline-error.js'
 import { createSchema, type Schema, type SchemaObject } from '../../schema/model.js'
 import type { Connection, IntrospectOptions } from '../dialect.js'
-import { CATALOG_QUERIES, type CatalogRow, catalogParameters } from './catalog/catalog-queries.js'
+import {
+  CATALOG_QUERIES,
+  type CatalogRow,
+  catalogParameters,
+  executeCatalog,
+  PREPARE_CATALOG,
+  PREPARED_CATALOG_NAME,
+} from './catalog/catalog-queries.js'
 import {
   FIX_DEPARSE_SETTINGS,
   RESTORE_DEPARSE_SETTINGS,
@@ -11,42 +18,78 @@ import {
 import { normalizeViewDefinition } from './catalog/normalize-view-definition.js'
 
 /**
+ * The catalog's size, in pages of `pg_class` and `pg_attribute`, when the prepared statement was
+ * planned: kept in a setting of the session, as the statement is.
+ */
+const PLAN_PAGES = 'plumbline.catalog_plan_pages'
+const CATALOG_PAGES = `pg_catalog.pg_relation_size('pg_catalog.pg_class') + pg_catalog.pg_relation_size('pg_catalog.pg_attribute')`
+
+/**
+ * The saved settings; whether this session holds the prepared catalog statement; the catalog's
+ * size now and when that statement was planned.
+ */
+const SAVE_AND_CHECK = `${SAVE_DEPARSE_SETTINGS}, EXISTS (SELECT 1 FROM pg_catalog.pg_prepared_statements
+  WHERE name = '${PREPARED_CATALOG_NAME}') AS prepared, ${CATALOG_PAGES} AS pages,
+  pg_catalog.current_setting('${PLAN_PAGES}', true) AS plan_pages`
+
+/**
+ * What to send with the settings so that the prepared statement exists, planned for a catalog of
+ * about this size. A generic plan is made for the catalog's statistics and size when it is made:
+ * one made on an empty database (the first verification of a long `up`) read the same catalogs
+ * ten times slower once they held hundreds of tables. So the statement is prepared again whenever
+ * the catalog has grown by a quarter since (a handful of times over hundreds of migrations); a
+ * setting rolled back with a failed transaction prepares it again too.
+ */
+function prepareIfNeeded(saved: Readonly<Record<string, unknown>> | undefined): string {
+  const pages = Number(saved?.pages ?? 0)
+  const planned = saved?.plan_pages == null || saved.plan_pages === '' ? undefined : Number(saved.plan_pages)
+  if (saved?.prepared === true && planned !== undefined && pages <= 1.25 * planned) return ''
+  return `;\n${saved?.prepared === true ? `DEALLOCATE ${PREPARED_CATALOG_NAME};\n` : ''}${PREPARE_CATALOG};
+SELECT pg_catalog.set_config('${PLAN_PAGES}', '${pages}', false)`
+}
+
+/**
  * Reads a PostgreSQL database into the schema model: every schema but the server's own, minus
- * what extensions created and plumbline's own `plumbline_*` tables. One round trip per family of
- * objects, plus three to save, fix and restore the session settings that change how definitions are
- * spelt.
+ * what extensions created and plumbline's own `plumbline_*` tables. One catalog statement reads
+ * every family of objects; with the statements that save, fix and restore the session settings
+ * that change how definitions are spelt, that is four round trips whatever the database holds.
  *
  * With `only`, reads just the named relations, types and routines (and schemas and extensions of
  * those names) with what belongs to them: columns, constraints, indexes, triggers, owned
  * sequences. An entry without `schema` matches the name in any schema; a routine matches by
- * name alone or by name with argument types (`add_points(integer, integer)`).
+ * name alone or by name with argument types (`add_points(integer, integer)`). That runs as a
+ * statement prepared on the session (in the round trip that fixes the settings), because a
+ * verification after every migration would otherwise pay again and again for planning a
+ * statement it runs in a fraction of that time.
  *
  * @example
  * const schema = await introspectPostgres(conn, { only: [{ schema: 'public', name: 'goals' }] })
  */
 export async function introspectPostgres(conn: Connection, options: IntrospectOptions = {}): Promise<Schema> {
-  const params = catalogParameters(options.only)
-  const [saved] = await conn.query(SAVE_DEPARSE_SETTINGS)
-  const [fixed] = await conn.query(FIX_DEPARSE_SETTINGS)
-  const restoreWith = restoreParameters(saved ?? {}, fixed?.in_block === true)
+  const [saved] = await conn.query(SAVE_AND_CHECK)
   let failed = false
   try {
-    const objects: SchemaObject[] = []
-    for (const query of CATALOG_QUERIES) {
-      let rows: CatalogRow[]
-      try {
-        rows = await conn.query<CatalogRow & Record<string, unknown>>(query.sql, params)
-      } catch (error) {
-        throw introspectionError(error, query.family)
-      }
-      for (const row of rows) objects.push(toObject(row))
+    const only = options.only
+    await conn.execute(`${FIX_DEPARSE_SETTINGS}${only === undefined ? '' : prepareIfNeeded(saved)}`)
+    const query = CATALOG_QUERIES[0]!
+    let rows: CatalogRow[]
+    try {
+      rows =
+        only === undefined
+          ? await conn.query<CatalogRow & Record<string, unknown>>(query.sql, catalogParameters(only))
+          : await conn.query<CatalogRow & Record<string, unknown>>(executeCatalog(only))
+    } catch (error) {
+      throw introspectionError(error, query.family)
     }
-    return createSchema('postgres', objects)
+    return createSchema(
+      'postgres',
+      rows.map((row) => toObject(row)),
+    )
   } catch (error) {
     failed = true
     throw error
   } finally {
-    await restore(conn, restoreWith, failed)
+    await restore(conn, restoreParameters(saved ?? {}), failed)
   }
 }
 

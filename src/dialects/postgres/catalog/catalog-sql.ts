@@ -13,11 +13,38 @@ export const USER_NAMESPACES_CTE = `ns AS (
   WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'
 )`
 
+/**
+ * True when the whole database is read (`$2` is NULL). Every selection starts with it, so that the
+ * statement prepared for reading named objects, where `$2` never is NULL, can state that as
+ * `false`: its generic plan may then use the catalogs' name indexes.
+ */
+export const READ_ALL = '$2::text[] IS NULL'
+
 /** True when the object is not restricted away by the `only` parameters. */
 export function selected(schemaExpr: string, nameExpr: string): string {
-  return `($2::text[] IS NULL OR EXISTS (
+  return `(${READ_ALL} OR EXISTS (
     SELECT 1 FROM unnest($1::text[], $2::text[]) AS o(s, n)
     WHERE o.n = ${nameExpr} AND (o.s IS NULL OR o.s = ${schemaExpr})))`
+}
+
+/**
+ * A test implied by {@link selected} that the planner can apply while it scans a catalog, before
+ * any join: an object whose name is not among `$2` is not selected. The selection itself (an
+ * EXISTS per row) can only run once its row is complete, so without this reading one table
+ * would cost nearly as much as reading them all.
+ */
+export function named(nameExpr: string): string {
+  return `(${READ_ALL} OR ${nameExpr} = ANY($2::text[]))`
+}
+
+/**
+ * Like {@link named}, by OID: the OIDs of the relations named in `$2` are looked up once (by the
+ * name index), and a relation or the rows that point at it are read by theirs. A generic plan
+ * cannot tell a few names from every name: given OIDs, it reads them through the OID indexes
+ * instead of scanning `pg_class` to join with.
+ */
+export function namedRelation(oidExpr: string): string {
+  return `(${READ_ALL} OR ${oidExpr} = ANY (ARRAY(SELECT nr.oid FROM pg_class nr WHERE nr.relname = ANY($2::text[]))))`
 }
 
 /**

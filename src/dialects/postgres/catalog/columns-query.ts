@@ -1,6 +1,7 @@
 import {
   collationName,
   fdwOptions,
+  namedRelation,
   notExtensionMember,
   notPlumbline,
   selected,
@@ -57,6 +58,7 @@ CROSS JOIN LATERAL (
         AND d.refobjsubid = a.attnum AND d.classid = 'pg_class'::regclass AND d.deptype = 'i') AS sequence
 ) x
 WHERE c.relkind IN ('r', 'p', 'f')
+  AND ${namedRelation('c.oid')}
   AND ${notExtensionMember('pg_class', 'c.oid')}
   AND ${notPlumbline('c.relname')}
   AND ${selected('n.nspname', 'c.relname')}`

@@ -1,4 +1,10 @@
-import { notExtensionMember, notPlumbline, selected, USER_NAMESPACES_CTE } from './catalog-sql.js'
+import {
+  namedRelation,
+  notExtensionMember,
+  notPlumbline,
+  selected,
+  USER_NAMESPACES_CTE,
+} from './catalog-sql.js'
 
 /**
  * Table constraints, as `pg_get_constraintdef` spells them (with DEFERRABLE, INITIALLY
@@ -41,6 +47,7 @@ LEFT JOIN pg_class r ON r.oid = k.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = r.relnamespace
 WHERE k.contype IN ('p', 'u', 'x', 'f', 'c')
   AND k.conparentid = 0
+  AND ${namedRelation('c.oid')}
   AND c.relkind IN ('r', 'p', 'f')
   AND ${notExtensionMember('pg_class', 'c.oid')}
   AND ${notPlumbline('c.relname')}

@@ -21,43 +21,57 @@ export const DEPARSE_SETTINGS: ReadonlyArray<readonly [name: string, value: stri
 ] as const)
 
 /**
+ * Planner settings for the same span. A prepared catalog statement is run with its generic plan:
+ * a custom plan would be planned anew on every run, and planning the catalog statement costs more
+ * than running it for the few relations a verification reads.
+ */
+export const PLANNER_SETTINGS: ReadonlyArray<readonly [name: string, value: string]> = Object.freeze([
+  ['plan_cache_mode', 'force_generic_plan'],
+] as const)
+
+const FIXED_SETTINGS = [...DEPARSE_SETTINGS, ...PLANNER_SETTINGS]
+
+/**
  * A setting of plumbline's own, set with `SET LOCAL` semantics by {@link SAVE_DEPARSE_SETTINGS}:
- * the next statement still sees it only when both run in one transaction block. Asking the
+ * a later statement still sees it only when both run in one transaction block. Asking the
  * server this way holds for every protocol and driver, where comparing timestamps would not
  * (the extended protocol restarts the statement clock after the transaction began).
  */
 const BLOCK_PROBE = 'plumbline.introspection_in_block'
 
+/** Whether the statement runs in the transaction block {@link SAVE_DEPARSE_SETTINGS} ran in. */
+const IN_BLOCK = `(SELECT coalesce(pg_catalog.current_setting('${BLOCK_PROBE}', true), '') = 'on'
+  AS in_block OFFSET 0) AS block`
+
 /**
  * Returns the session's current values of the settings (`v0`…) and leaves the probe behind.
  */
-export const SAVE_DEPARSE_SETTINGS = `SELECT pg_catalog.set_config('${BLOCK_PROBE}', 'on', true) AS probe, ${DEPARSE_SETTINGS.map(
+export const SAVE_DEPARSE_SETTINGS = `SELECT pg_catalog.set_config('${BLOCK_PROBE}', 'on', true) AS probe, ${FIXED_SETTINGS.map(
   ([name], i) => `pg_catalog.current_setting('${name}') AS v${i}`,
 ).join(', ')}`
 
 /**
- * Sets the fixed values and returns `in_block`. Inside a transaction block they are set with
- * `SET LOCAL` semantics: a session-level change there would outlive the transaction and turn a
- * caller's earlier `SET LOCAL`, meant to last until COMMIT, into the session's value. Outside a
- * block they are set for the session, so that the following catalog queries, each its own
- * transaction, see them. The subquery with `OFFSET 0` is evaluated before the outer target list.
+ * Sets the fixed values; it returns nothing the caller needs, so it may share a round trip with
+ * the statements that follow it. Inside a transaction block they are set with `SET LOCAL`
+ * semantics: a session-level change there would outlive the transaction and turn a caller's
+ * earlier `SET LOCAL`, meant to last until COMMIT, into the session's value. Outside a block they
+ * are set for the session, so that the following catalog statements, each its own transaction,
+ * see them. The subquery with `OFFSET 0` is evaluated before the outer target list.
  */
-export const FIX_DEPARSE_SETTINGS = `SELECT ${DEPARSE_SETTINGS.map(
+export const FIX_DEPARSE_SETTINGS = `SELECT ${FIXED_SETTINGS.map(
   ([name, value], i) => `pg_catalog.set_config('${name}', '${value}', block.in_block) AS set${i}`,
-).join(
-  ', ',
-)}, block.in_block FROM (SELECT coalesce(pg_catalog.current_setting('${BLOCK_PROBE}', true), '') = 'on'
-  AS in_block OFFSET 0) AS block`
+).join(', ')} FROM ${IN_BLOCK}`
 
 /**
- * Puts back the saved values: `$1`…`$n` in the order of the settings, then `in_block` as
- * {@link FIX_DEPARSE_SETTINGS} returned it.
+ * Puts back the saved values, `$1`…`$n` in the order of the settings, the way
+ * {@link FIX_DEPARSE_SETTINGS} set them (the probe still tells a transaction block), and clears
+ * the probe.
  */
-export const RESTORE_DEPARSE_SETTINGS = `SELECT ${DEPARSE_SETTINGS.map(
-  ([name], i) => `pg_catalog.set_config('${name}', $${i + 1}, $${DEPARSE_SETTINGS.length + 1}::boolean)`,
-).join(', ')}, pg_catalog.set_config('${BLOCK_PROBE}', '', true)`
+export const RESTORE_DEPARSE_SETTINGS = `SELECT ${FIXED_SETTINGS.map(
+  ([name], i) => `pg_catalog.set_config('${name}', $${i + 1}, block.in_block)`,
+).join(', ')}, pg_catalog.set_config('${BLOCK_PROBE}', '', true) FROM ${IN_BLOCK}`
 
-/** The parameters for {@link RESTORE_DEPARSE_SETTINGS}. */
-export function restoreParameters(saved: Readonly<Record<string, unknown>>, inBlock: boolean): unknown[] {
-  return [...DEPARSE_SETTINGS.map((_, i) => String(saved[`v${i}`])), inBlock]
+/** The parameters for {@link RESTORE_DEPARSE_SETTINGS}: the values {@link SAVE_DEPARSE_SETTINGS} returned. */
+export function restoreParameters(saved: Readonly<Record<string, unknown>>): unknown[] {
+  return FIXED_SETTINGS.map((_, i) => String(saved[`v${i}`]))
 }

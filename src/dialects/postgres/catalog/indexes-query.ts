@@ -1,4 +1,4 @@
-import { notExtensionMember, notPlumbline, selected, USER_NAMESPACES_CTE } from './catalog-sql.js'
+import { notExtensionMember, notPlumbline, READ_ALL, selected, USER_NAMESPACES_CTE } from './catalog-sql.js'
 
 /**
  * Indexes of tables and materialized views, as `pg_get_indexdef` spells them (method, operator
@@ -32,6 +32,11 @@ CROSS JOIN LATERAL (
   FROM generate_series(1, i.indnatts) AS k
 ) cols
 WHERE c.relkind IN ('r', 'p', 'm')
+  AND (${READ_ALL} OR c.oid = ANY (ARRAY(
+    SELECT nr.oid FROM pg_class nr WHERE nr.relname = ANY($2::text[])
+    UNION ALL
+    SELECT (SELECT ni.indrelid FROM pg_index ni WHERE ni.indexrelid = nc.oid)
+    FROM pg_class nc WHERE nc.relname = ANY($2::text[]) AND nc.relkind IN ('i', 'I'))))
   AND NOT ic.relispartition
   AND NOT EXISTS (SELECT 1 FROM pg_constraint k
     WHERE k.conrelid = i.indrelid AND k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))

@@ -3,6 +3,7 @@ import {
   notExtensionMember,
   notPlumbline,
   qualified,
+  READ_ALL,
   selected,
   USER_NAMESPACES_CTE,
 } from './catalog-sql.js'
@@ -20,6 +21,9 @@ import {
  * the client can spell it as later versions do (see `normalizeViewDefinition`).
  * Whether a materialized view holds data, a table's tablespace and its statistics are state of
  * the server, not of the schema.
+ *
+ * Reading named relations, a sequence is a candidate when its own name or its owner's is named:
+ * the owners are looked up once, before the scan, so that the scan never joins every sequence.
  */
 export const RELATIONS_QUERY = `
 WITH ${USER_NAMESPACES_CTE},
@@ -109,6 +113,12 @@ LEFT JOIN LATERAL (
 ) rule ON c.relkind IN ('v', 'm')
 LEFT JOIN seq_owner owner ON owner.seqrelid = c.oid
 WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
+  AND (${READ_ALL} OR c.oid = ANY (ARRAY(
+    SELECT nr.oid FROM pg_class nr WHERE nr.relname = ANY($2::text[])
+    UNION ALL
+    SELECT od.objid FROM pg_depend od JOIN pg_class ot ON ot.oid = od.refobjid
+    WHERE od.classid = 'pg_class'::regclass AND od.refclassid = 'pg_class'::regclass AND od.refobjsubid > 0
+      AND od.deptype IN ('a', 'i') AND ot.relname = ANY($2::text[]))))
   AND ${notExtensionMember('pg_class', 'c.oid')}
   AND ${notPlumbline('c.relname')}
   AND (owner.deptype IS NULL OR (owner.deptype = 'a' AND ${notPlumbline('owner.table_name')}))

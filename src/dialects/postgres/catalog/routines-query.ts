@@ -1,4 +1,11 @@
-import { notExtensionMember, notPlumbline, qualified, selected, USER_NAMESPACES_CTE } from './catalog-sql.js'
+import {
+  notExtensionMember,
+  notPlumbline,
+  qualified,
+  READ_ALL,
+  selected,
+  USER_NAMESPACES_CTE,
+} from './catalog-sql.js'
 
 /**
  * Functions, procedures and aggregates. The name carries the argument types (the identity
@@ -9,6 +16,10 @@ import { notExtensionMember, notPlumbline, qualified, selected, USER_NAMESPACES_
  * trailing newline the function appends. Routines the server made as part of another object (the
 constructors of a range or multirange type) belong to that object. Aggregates have no `pg_get_functiondef`; their
  * definition is built from `pg_aggregate`.
+ *
+ * Reading named routines, the scan keeps the routines whose bare name is asked for, or is the part
+ * before a parenthesis of a name asked for with argument types: computing every routine's argument
+ * list to compare it would cost more than the whole selection.
  */
 export const ROUTINES_QUERY = `
 WITH ${USER_NAMESPACES_CTE}
@@ -44,7 +55,11 @@ FROM pg_proc p
 JOIN ns n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
 LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid
-WHERE ${notExtensionMember('pg_proc', 'p.oid')}
+WHERE (${READ_ALL} OR p.proname = ANY (ARRAY(
+    SELECT x FROM unnest($2::text[]) AS x
+    UNION ALL
+    SELECT left(x, k - 1) FROM unnest($2::text[]) AS x, generate_series(2, length(x)) AS k WHERE substr(x, k, 1) = '(')))
+  AND ${notExtensionMember('pg_proc', 'p.oid')}
   AND NOT EXISTS (SELECT 1 FROM pg_depend i
     WHERE i.classid = 'pg_proc'::regclass AND i.objid = p.oid AND i.deptype = 'i')
   AND ${notPlumbline('p.proname')}

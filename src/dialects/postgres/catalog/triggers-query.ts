@@ -1,4 +1,11 @@
-import { notExtensionMember, notPlumbline, qualified, selected, USER_NAMESPACES_CTE } from './catalog-sql.js'
+import {
+  namedRelation,
+  notExtensionMember,
+  notPlumbline,
+  qualified,
+  selected,
+  USER_NAMESPACES_CTE,
+} from './catalog-sql.js'
 
 /**
  * Triggers, as `pg_get_triggerdef` spells them, with a disabled (or replica/always) state as the
@@ -21,6 +28,7 @@ JOIN pg_class c ON c.oid = t.tgrelid
 JOIN ns n ON n.oid = c.relnamespace
 WHERE NOT t.tgisinternal
   AND t.tgparentid = 0
+  AND ${namedRelation('c.oid')}
   AND ${notExtensionMember('pg_class', 'c.oid')}
   AND ${notPlumbline('c.relname')}
   AND ${selected('n.nspname', 'c.relname')}`

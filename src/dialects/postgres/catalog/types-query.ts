@@ -1,5 +1,6 @@
 import {
   collationName,
+  named,
   notExtensionMember,
   notPlumbline,
   qualified,
@@ -67,6 +68,7 @@ LEFT JOIN LATERAL (
   WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
 ) comp ON t.typtype = 'c'
 WHERE (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND rel.relkind = 'c'))
+  AND ${named('t.typname')}
   AND ${notExtensionMember('pg_type', 't.oid')}
   AND ${notPlumbline('t.typname')}
   AND ${selected('n.nspname', 't.typname')}`

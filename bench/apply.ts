@@ -1,0 +1,150 @@
+// bench/apply: what verified `up` costs over running the same migration files without plumbline.
+//
+//   node --import ./bench/register.mjs bench/apply.ts   (npm run bench:apply; no build needed)
+//
+// Environment: PLUMBLINE_BENCH_PG_URL (administrative URL of the PostgreSQL server, default
+// postgres://postgres@127.0.0.1:5432/postgres), PLUMBLINE_BENCH_MYSQL_URL (of the MySQL or
+// MariaDB server, default mysql://root@127.0.0.1:3306/mysql), PLUMBLINE_BENCH_DIALECTS (default
+// "sqlite,postgres,mysql"), PLUMBLINE_BENCH_RUNS (default 5; MySQL, slow at DDL, runs 3 at most).
+// Writes the `## apply` section of BENCHMARKS.md and exits 1 when a target is missed.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { baselinesFor } from './apply/baselines.js'
+import { benchHistory } from './apply/bench-history.js'
+import { compileSource } from './apply/compile-source.js'
+import { type BenchDialect, freshDatabase } from './apply/fresh-database.js'
+import { measureUpMemory } from './apply/measure-up-memory.js'
+import { noopUp, plumblineUp, type UpRun } from './apply/plumbline-up.js'
+import { type ApplyResult, missesOf, renderApplySection } from './apply/report.js'
+import { writeSection } from './apply/section.js'
+import { describeServer } from './apply/server-version.js'
+import { setupCosts } from './apply/setup-costs.js'
+import { summarize } from './apply/stats.js'
+import type { GeneratedMigration } from './history/generate-history.js'
+import { historyFixture } from './history/history-fixture.js'
+import { describeMachine } from './inspect/machine.js'
+import { hotspots } from './inspect/profile.js'
+
+const SEED = 2024
+const MIGRATIONS = 300
+const RUNS = Number(process.env.PLUMBLINE_BENCH_RUNS ?? 5)
+const NOOP_RUNS = 21
+/** Verified `up` may cost at most this many times its binding baseline (MySQL: reported). */
+const RATIO_TARGET: Partial<Record<BenchDialect, number>> = { sqlite: 1.5, postgres: 1.5 }
+/** `up` with nothing pending on PostgreSQL: round trips and milliseconds. */
+const NOOP_TARGET = { roundTrips: 3, ms: 10 }
+const MEMORY_TARGET = 150 * 1024 * 1024
+const ADMIN_URL: Record<BenchDialect, string> = {
+  sqlite: 'sqlite::memory:',
+  postgres: process.env.PLUMBLINE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  mysql: process.env.PLUMBLINE_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/mysql',
+}
+const DIALECTS = (process.env.PLUMBLINE_BENCH_DIALECTS ?? 'sqlite,postgres,mysql').split(
+  ',',
+) as BenchDialect[]
+const OUTPUT = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url))
+
+async function timed(task: () => Promise<unknown>): Promise<number> {
+  const start = performance.now()
+  await task()
+  return performance.now() - start
+}
+
+async function benchDialect(dialect: BenchDialect, build: string): Promise<ApplyResult> {
+  const adminUrl = ADMIN_URL[dialect]
+  const { migrations, description } = benchHistory(dialect, MIGRATIONS, SEED)
+  console.error(`${dialect}: ${migrations.length} migrations; building or reusing their history file`)
+  const fixture = await historyFixture(migrations, { url: adminUrl })
+  const scripts = mkdtempSync(join(tmpdir(), 'plumbline-bench-scripts-'))
+  try {
+    const files = migrations.map((m: GeneratedMigration) => join(fixture.dir, m.name))
+    const baselines = baselinesFor(dialect, files, scripts)
+    const runs = dialect === 'mysql' ? Math.min(RUNS, 3) : RUNS
+    const upRuns: UpRun[] = []
+    const baselineSamples = baselines.map(() => [] as number[])
+    let atHead: Awaited<ReturnType<typeof freshDatabase>> | undefined
+    for (let i = 0; i < runs; i++) {
+      console.error(`${dialect}: run ${i + 1} of ${runs}`)
+      const tasks = [
+        async () => {
+          const db = await freshDatabase(dialect, adminUrl)
+          upRuns.push(await plumblineUp(fixture.dir, db.url))
+          await atHead?.drop()
+          atHead = db
+        },
+        ...baselines.map((b, j) => async () => {
+          const db = await freshDatabase(dialect, adminUrl)
+          try {
+            baselineSamples[j]!.push(await timed(() => b.run(db)))
+          } finally {
+            await db.drop()
+          }
+        }),
+      ]
+      for (const task of i % 2 === 0 ? tasks : tasks.reverse()) await task()
+    }
+    const up = summarize(upRuns.map((r) => r.ms))
+    const medianRun = [...upRuns].sort((a, b) => a.ms - b.ms)[Math.floor(upRuns.length / 2)]!
+    const baselineResults = baselines.map((b, j) => ({
+      name: b.name,
+      binding: b.binding,
+      timing: summarize(baselineSamples[j]!),
+    }))
+    const binding = baselineResults.find((b) => b.binding)!
+    const ratio = up.median / binding.timing.median
+    console.error(`${dialect}: no-op up, ${NOOP_RUNS} times`)
+    const noop = await noopUp(fixture.dir, atHead!.url, NOOP_RUNS)
+    await atHead!.drop()
+    console.error(`${dialect}: memory of one up, in a separate process`)
+    const memoryDb = await freshDatabase(dialect, adminUrl)
+    const memory = await measureUpMemory(build, memoryDb.url, fixture.dir)
+    await memoryDb.drop()
+    const setup = await setupCosts(adminUrl, fixture.dir)
+    const target = RATIO_TARGET[dialect]
+    let hot: ApplyResult['hot']
+    if (target !== undefined && ratio > target) {
+      console.error(`${dialect}: over target; profiling one up`)
+      const db = await freshDatabase(dialect, adminUrl)
+      hot = await hotspots(() => plumblineUp(fixture.dir, db.url), 1, 12)
+      await db.drop()
+    }
+    return {
+      dialect,
+      server: await describeServer(dialect, adminUrl),
+      history: `${description} (history file ${fixture.history === 'built' ? `built in ${(fixture.buildMs! / 1000).toFixed(0)} s` : 'reused'})`,
+      migrations: migrations.length,
+      up,
+      medianRun,
+      setup,
+      baselines: baselineResults,
+      ratio,
+      ...(target === undefined ? {} : { ratioTarget: target }),
+      noop: { roundTrips: noop.roundTrips, timing: summarize(noop.samples) },
+      ...(dialect === 'postgres' ? { noopTarget: NOOP_TARGET } : {}),
+      memory,
+      memoryTarget: MEMORY_TARGET,
+      ...(hot ? { hot } : {}),
+    }
+  } finally {
+    fixture.remove()
+    rmSync(scripts, { recursive: true, force: true })
+  }
+}
+
+const machine = describeMachine()
+const date = new Date()
+const build = compileSource()
+const results: ApplyResult[] = []
+try {
+  for (const dialect of DIALECTS) results.push(await benchDialect(dialect, build.dir))
+} finally {
+  build.remove()
+}
+const misses = results.flatMap(missesOf)
+const section = renderApplySection({ date, machine, seed: SEED, runs: RUNS, results, misses })
+writeSection(OUTPUT, 'apply', section)
+console.log(section)
+for (const miss of misses) console.error(`bench/apply: ${miss}`)
+process.exitCode = misses.length > 0 ? 1 : 0

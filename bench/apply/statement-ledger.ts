@@ -1,0 +1,129 @@
+import type { Connection, Dialect } from '../../src/dialects/dialect.js'
+import type { Session } from '../../src/engine/session.js'
+import { EVENTS_TABLE, MIGRATIONS_TABLE } from '../../src/tracking/tracking-tables.js'
+
+/** What a statement was for, as far as where `up` spends its time is concerned. */
+export type StatementClass =
+  | 'migration statements'
+  | 'transaction control'
+  | 'healthy check'
+  | 'introspection: verification'
+  | 'introspection: full'
+  | 'catalog fingerprint'
+  | 'tracking and audit'
+  | 'lock and other'
+
+/** Statements of one class: how many, and the time from sending each to its result. */
+export interface ClassTotal {
+  readonly count: number
+  readonly ms: number
+}
+
+const LOCK =
+  /pg_advisory|pg_try_advisory|GET_LOCK|RELEASE_LOCK|IS_USED_LOCK|pg_locks|lock_timeout|application_name/i
+
+/**
+ * Times every statement a session sends, by class. Introspection is told apart by running inside
+ * the dialect's `introspect`; the others by their text. Wrapping the session's connection and
+ * dialect (instead of the driver) keeps the figures those of plumbline's own calls.
+ */
+export class StatementLedger {
+  readonly #totals = new Map<StatementClass, { count: number; ms: number }>()
+  #introspecting: 'verification' | 'full' | undefined
+
+  /** The totals so far, largest first. */
+  totals(): ReadonlyArray<readonly [StatementClass, ClassTotal]> {
+    return [...this.#totals.entries()].sort((a, b) => b[1].ms - a[1].ms)
+  }
+
+  /** Time in the classes that verification adds to running a migration. */
+  verificationMs(): number {
+    const of = (c: StatementClass) => this.#totals.get(c)?.ms ?? 0
+    return of('introspection: verification') + of('catalog fingerprint') + of('tracking and audit')
+  }
+
+  #add(cls: StatementClass, ms: number): void {
+    const total = this.#totals.get(cls) ?? { count: 0, ms: 0 }
+    total.count++
+    total.ms += ms
+    this.#totals.set(cls, total)
+  }
+
+  #classify(sql: string, fingerprintSql: string): StatementClass {
+    if (this.#introspecting) return `introspection: ${this.#introspecting}`
+    const text = sql.trimStart()
+    if (/^(BEGIN|COMMIT|ROLLBACK|START TRANSACTION)\b/i.test(text)) return 'transaction control'
+    if (text.includes(fingerprintSql))
+      return text.includes(MIGRATIONS_TABLE) ? 'healthy check' : 'catalog fingerprint'
+    if (text.includes(MIGRATIONS_TABLE) || text.includes(EVENTS_TABLE)) return 'tracking and audit'
+    if (LOCK.test(text)) return 'lock and other'
+    return 'migration statements'
+  }
+
+  /** The session with its connection and dialect timed; `context()` hands out the same ones. */
+  session(session: Session): Session {
+    const conn = this.connection(session.conn, session.dialect.catalogFingerprintSql)
+    const dialect = this.dialect(session.dialect)
+    return {
+      ...session,
+      conn,
+      dialect,
+      context: async () => ({ ...(await session.context()), conn, dialect }),
+    }
+  }
+
+  connection(inner: Connection, fingerprintSql: string): Connection {
+    const timed = async <T>(sql: string, run: () => Promise<T>): Promise<T> => {
+      const cls = this.#classify(sql, fingerprintSql)
+      const start = performance.now()
+      try {
+        return await run()
+      } finally {
+        this.#add(cls, performance.now() - start)
+      }
+    }
+    const query: Connection['query'] = (sql, params) => timed(sql, () => inner.query(sql, params))
+    const execute: Connection['execute'] = (sql) => timed(sql, () => inner.execute(sql))
+    // The driver's BEGIN and COMMIT are sent by the inner connection itself: their time is the
+    // transaction's time less what ran inside it.
+    const transaction: Connection['transaction'] = async (fn) => {
+      const start = performance.now()
+      let inside = 0
+      try {
+        return await inner.transaction(async () => {
+          const begun = performance.now()
+          try {
+            return await fn()
+          } finally {
+            inside += performance.now() - begun
+          }
+        })
+      } finally {
+        this.#add('transaction control', performance.now() - start - inside)
+      }
+    }
+    return new Proxy(inner, {
+      get(target, property) {
+        if (property === 'query') return query
+        if (property === 'execute') return execute
+        if (property === 'transaction') return transaction
+        const value = Reflect.get(target, property, target)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+  }
+
+  dialect(inner: Dialect): Dialect {
+    return {
+      ...inner,
+      introspect: async (conn, options) => {
+        this.#introspecting = options?.only === undefined ? 'full' : 'verification'
+        try {
+          return await inner.introspect(conn, options)
+        } finally {
+          this.#introspecting = undefined
+        }
+      },
+    }
+  }
+}
