@@ -1,6 +1,5 @@
 import type { DialectName } from '../config/connection-url.js'
 import type { History } from '../history/history-model.js'
-import { applyDelta } from '../history/revision-delta.js'
 import { describeObject, objectKey, type Schema, type SchemaObject } from '../schema/model.js'
 
 /** A pending revision that cannot fit the live schema, and the object that shows it. */
@@ -21,18 +20,19 @@ export function preflight(
   pending: ReadonlyArray<string>,
 ): ReadonlyArray<Misfit> {
   const misfits: Misfit[] = []
-  let simulated = live
+  // The live schema carried forward through the deltas, as two maps updated in place: rebuilding
+  // a schema per pending revision cost more than the checks themselves on a long history.
+  const byKey = new Map(live.objects.map((o) => [objectKey(o), o] as const))
+  const byName = new Map(live.objects.map((o) => [claimedName(live.dialect, o), o] as const))
   for (const id of pending) {
     const revision = history.revisions.find((r) => r.id === id)!
-    const byKey = new Map(simulated.objects.map((o) => [objectKey(o), o] as const))
     const dropped = new Set(revision.delta.dropped.map(objectKey))
-    const byName = new Map(
-      simulated.objects
-        .filter((o) => !dropped.has(objectKey(o)))
-        .map((o) => [claimedName(live.dialect, o), o] as const),
-    )
+    const named = (o: SchemaObject) => {
+      const holder = byName.get(claimedName(live.dialect, o))
+      return holder !== undefined && !dropped.has(objectKey(holder)) ? holder : undefined
+    }
     for (const o of revision.delta.created) {
-      const existing = byKey.get(objectKey(o)) ?? byName.get(claimedName(live.dialect, o))
+      const existing = byKey.get(objectKey(o)) ?? named(o)
       if (existing === undefined) continue
       const same = objectKey(existing) === objectKey(o)
       misfits.push({
@@ -61,7 +61,17 @@ export function preflight(
         })
       }
     }
-    simulated = applyDelta(simulated.dialect, simulated, revision.delta)
+    for (const o of revision.delta.dropped) {
+      const key = objectKey(o)
+      const gone = byKey.get(key)
+      byKey.delete(key)
+      const name = claimedName(live.dialect, o)
+      if (gone !== undefined && byName.get(name) === gone) byName.delete(name)
+    }
+    for (const o of [...revision.delta.changed.map((c) => c.after), ...revision.delta.created]) {
+      byKey.set(objectKey(o), o)
+      byName.set(claimedName(live.dialect, o), o)
+    }
   }
   return misfits
 }
