@@ -44,3 +44,21 @@ export async function createPostgresDatabase(adminUrl: string): Promise<BenchDat
       ),
   }
 }
+
+/** A new database on the MySQL/MariaDB server `adminUrl` points at, dropped afterwards. */
+export async function createMysqlDatabase(adminUrl: string): Promise<BenchDatabase> {
+  const name = `plumbline_bench_${randomBytes(6).toString('hex')}`
+  const { createConnection } = await import('mysql2/promise')
+  const run = async (sql: string) => {
+    const connection = await createConnection(adminUrl.replace(/^mariadb:/, 'mysql:'))
+    try {
+      await connection.query(sql)
+    } finally {
+      await connection.end()
+    }
+  }
+  await run(`CREATE DATABASE ${name}`)
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  return { url: url.href, drop: () => run(`DROP DATABASE IF EXISTS ${name}`) }
+}

@@ -52,3 +52,17 @@ export async function postgresReplayer(
     },
   }
 }
+
+/** mysql2 on one connection to the same database, statements and parameters as recorded. */
+export async function mysqlReplayer(url: string, calls: ReadonlyArray<RecordedCall>): Promise<RawReplayer> {
+  const { createConnection } = await import('mysql2/promise')
+  const connection = await createConnection({ uri: url, multipleStatements: true })
+  return {
+    async run() {
+      for (const call of calls) await connection.query(call.sql, (call.params ?? []) as unknown[])
+    },
+    async close() {
+      await connection.end()
+    },
+  }
+}

@@ -6,7 +6,7 @@ import type { Timing } from './timing.js'
 
 /** The figures of one dialect. */
 export interface InspectResult {
-  readonly dialect: 'sqlite' | 'postgres'
+  readonly dialect: 'sqlite' | 'postgres' | 'mysql'
   readonly server: string
   readonly counts: Readonly<Record<string, number>>
   readonly objects: number
