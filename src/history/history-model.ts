@@ -32,8 +32,3 @@ export interface History {
   readonly initial: Schema
   readonly revisions: ReadonlyArray<RevisionState>
 }
-
-/** The expected state of a revision by id. */
-export function revisionById(history: History, id: string): RevisionState | undefined {
-  return history.revisions.find((r) => r.id === id)
-}
