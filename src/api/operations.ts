@@ -1,3 +1,5 @@
+import { parseConnectionUrl } from '../config/connection-url.js'
+import { open } from '../dialects/registry.js'
 import { type BaselineOptions, type BaselineResult, baseline as baselineSession } from '../engine/baseline.js'
 import { type DiagnoseResult, diagnoseSession } from '../engine/diagnose.js'
 import { type MigrateOptions, type MigrateResult, migrate as migrateSession } from '../engine/migrate.js'
@@ -9,6 +11,7 @@ import { type StatusResult, status as statusSession } from '../engine/status.js'
 import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
 import type { ChecksConfig } from '../integrity/check-spec.js'
 import { resolveIntegrityConfig } from '../integrity/integrity-config.js'
+import { listMigrationChecksums } from '../source/load-migrations.js'
 import type { Diagnosis, State } from '../state/diagnosis.js'
 
 /**
@@ -132,12 +135,10 @@ export async function ensureHealthy(
 ): Promise<HealthResult> {
   let session: Session | undefined
   try {
+    if (await healthyAtOnce(options)) return { ok: true, state: 'healthy', diagnosis: null, actions: [] }
     session = await openSession(
       sessionOptions({ create: options.recover !== 'none', history: 'auto', ...options }),
     )
-    if (await quickHealthy(session.conn, session.dialect, session.migrations)) {
-      return { ok: true, state: 'healthy', diagnosis: null, actions: [] }
-    }
     const mode = options.recover ?? 'safe'
     if (mode === 'none') {
       const { diagnosis } = await diagnoseSession(session)
@@ -173,5 +174,29 @@ export async function ensureHealthy(
     return { ok: false, state: null, diagnosis: null, actions: [], error: e }
   } finally {
     await session?.close()
+  }
+}
+
+/**
+ * The healthy path: the folder's ids and checksums (no file is parsed), a connection, one
+ * statement. `false` sends the caller down the full path, which loads and validates everything
+ * and reports what is wrong. A server that cannot be reached or refuses the login is reported
+ * from here (trying again would double a connect timeout); a SQLite file that does not exist yet
+ * takes the full path, which may create it.
+ */
+async function healthyAtOnce(options: Target): Promise<boolean> {
+  const target = parseConnectionUrl(options.url)
+  const listed = await listMigrationChecksums(options.dir)
+  let opened: Awaited<ReturnType<typeof open>>
+  try {
+    opened = await open(target, { create: false })
+  } catch (error) {
+    if (target.dialect === 'sqlite') return false
+    throw error
+  }
+  try {
+    return await quickHealthy(opened.conn, opened.dialect, listed)
+  } finally {
+    await opened.conn.close()
   }
 }

@@ -31,6 +31,13 @@ export interface Connection {
   /** A script of one or more statements with no result (counted as one round trip). */
   execute(sql: string): Promise<void>
   /**
+   * Runs statements one after the other in one round trip, in whatever transaction the caller
+   * opened (outside one, they run as one implicit transaction), and returns each one's rows. A failure throws the failing statement's error with `details.batchIndex`, its index,
+   * and with a server's `position` counted from the start of that statement. Only where the
+   * driver can tell which statement failed (PostgreSQL).
+   */
+  executeBatch?(statements: ReadonlyArray<string>): Promise<Row[][]>
+  /**
    * Copies the database to `dest` while it stays online (SQLite's backup API). Absent where the
    * driver cannot; servers are backed up with their own dump tools instead.
    */

@@ -1,6 +1,6 @@
 import type { Connection, Dialect } from '../dialects/dialect.js'
 import { hashCatalogText } from '../execute/catalog-fingerprint.js'
-import type { Migration } from '../source/migration.js'
+import type { MigrationChecksum } from '../source/load-migrations.js'
 import { MIGRATIONS_TABLE } from '../tracking/tracking-tables.js'
 
 /**
@@ -16,7 +16,7 @@ import { MIGRATIONS_TABLE } from '../tracking/tracking-tables.js'
 export async function quickHealthy(
   conn: Connection,
   dialect: Dialect,
-  migrations: ReadonlyArray<Migration>,
+  migrations: ReadonlyArray<MigrationChecksum>,
 ): Promise<boolean> {
   if (migrations.length === 0) return false
   let rows: Array<{

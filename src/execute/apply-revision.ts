@@ -5,7 +5,12 @@ import { type CheckPhase, conditionError, runChecksFor } from '../integrity/migr
 import type { Migration } from '../source/migration.js'
 import type { TrackingRow } from '../tracking/tracking-model.js'
 import { MIGRATIONS_TABLE } from '../tracking/tracking-tables.js'
-import { appendEvent, placeholders, writeTrackingRow } from '../tracking/write-tracking.js'
+import {
+  appendEvent,
+  insertTrackingRowWithEvent,
+  placeholders,
+  writeTrackingRow,
+} from '../tracking/write-tracking.js'
 import { actorName } from './actor.js'
 import { readCatalogFingerprint } from './catalog-fingerprint.js'
 import { changesDataOnly } from './data-statement.js'
@@ -55,6 +60,8 @@ export async function applyRevision(
     statements = done
     ctx.onProgress?.({ kind: 'statement', revision: migration.id, done, total })
   }
+  // Whether the revision has a tracking row to replace (known under the lock, in the transaction).
+  let rowExists = true
   const finish = async (): Promise<TrackingRow> => {
     const v = performance.now()
     const mismatch = await checkDelta(conn, dialect, revision.delta)
@@ -72,8 +79,11 @@ export async function applyRevision(
       schemaFingerprint: revision.fingerprint,
       catalogFingerprint: catalog,
     })
-    await writeTrackingRow(conn, row)
-    await appendEvent(conn, event(ctx, mode === 'apply' ? 'apply' : mode, migration.id, { statements, row }))
+    const applied = event(ctx, mode === 'apply' ? 'apply' : mode, migration.id, { statements, row })
+    if (rowExists) {
+      await writeTrackingRow(conn, row)
+      await appendEvent(conn, applied)
+    } else await insertTrackingRowWithEvent(conn, row, applied)
     verifyMs = performance.now() - v
     return row
   }
@@ -82,12 +92,17 @@ export async function applyRevision(
   if (transactional) {
     try {
       await conn.transaction(async () => {
-        if (mode === 'apply' && (await recordedStatus(ctx, migration.id)) === 'applied') throw SKIPPED
+        if (mode === 'apply') {
+          const status = await recordedStatus(ctx, migration.id)
+          if (status === 'applied') throw SKIPPED
+          rowExists = status !== null
+        }
         if (mode === 'apply') await requireConditions(ctx, migration, 'before', true)
         await runMigration(conn, migration, {
           direction: 'up',
           skip: fromStatement,
           onStatement,
+          batch: true,
           ...ctx.code,
         })
         await finish()

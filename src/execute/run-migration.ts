@@ -21,6 +21,12 @@ export interface RunOptions {
    * database commits by itself (MySQL DDL) would break the promise.
    */
   readonly atomicWithJournal?: (index: number, statement: Statement) => boolean
+  /**
+   * Send a SQL section's statements in one round trip where the connection can (PostgreSQL), for
+   * a caller that runs the migration in one transaction: all or nothing takes effect, so nothing
+   * is lost by learning of each statement only at the end. Progress is then reported after it.
+   */
+  readonly batch?: boolean
   /** Loads a code migration's module (only needed for code migrations). */
   readonly loadCode?: (migration: Migration) => Promise<CodeModule>
   /** Builds the `ctx` given to a code migration; each statement it runs is reported like a SQL one. */
@@ -49,6 +55,17 @@ export async function runMigration(
   // A migration may change the session's search_path (pg_dump output sets it to ''); plumbline's
   // own statements that follow — the tracking row, the journal — must still find their tables.
   if (conn.dialect !== 'postgres') return runSection(conn, migration, options)
+  const section =
+    migration.kind === 'sql' ? (options.direction === 'up' ? migration.up : migration.down) : undefined
+  if (
+    options.batch &&
+    conn.executeBatch &&
+    section !== undefined &&
+    section.statements.length > 0 &&
+    !options.skip &&
+    !options.atomicWithJournal
+  )
+    return runBatch(conn, migration, section.statements, options)
   const [saved] = await conn.query<{ path: string }>(`SELECT current_setting('search_path') AS path`)
   try {
     return await runSection(conn, migration, options)
@@ -113,6 +130,43 @@ async function runSection(conn: Connection, migration: Migration, options: RunOp
     throw statementFailed(migration, { sql: '(code)', line: 0 }, done, done + 1, error)
   }
   return { statementsDone: done, statementsTotal: done }
+}
+
+/** PostgreSQL's search_path, saved for the transaction and put back, around a batch. */
+const SAVE_SEARCH_PATH = `SELECT pg_catalog.set_config('plumbline.saved_search_path', pg_catalog.current_setting('search_path'), true)`
+const RESTORE_SEARCH_PATH = `SELECT pg_catalog.set_config('search_path', pg_catalog.current_setting('plumbline.saved_search_path'), false)`
+
+/**
+ * A section's statements in one round trip, with the search_path saved before and put back
+ * after them on the server (see {@link runMigration}); the same error as one statement at a time.
+ */
+async function runBatch(
+  conn: Connection,
+  migration: Migration,
+  statements: ReadonlyArray<Statement>,
+  options: RunOptions,
+): Promise<RunResult> {
+  try {
+    await conn.executeBatch!([SAVE_SEARCH_PATH, ...statements.map((s) => s.sql), RESTORE_SEARCH_PATH])
+  } catch (error) {
+    const at = isPlumblineError(error) ? error.details?.batchIndex : undefined
+    const index = typeof at === 'number' ? Math.min(Math.max(at - 1, 0), statements.length - 1) : 0
+    throw statementFailed(migration, statements[index]!, index, statements.length, withoutBatchIndex(error))
+  }
+  for (const [i, statement] of statements.entries()) await options.onStatement?.(i + 1, statement)
+  return { statementsDone: statements.length, statementsTotal: statements.length }
+}
+
+function withoutBatchIndex(error: unknown): unknown {
+  if (!isPlumblineError(error) || error.details === undefined) return error
+  const { batchIndex: _, ...details } = error.details
+  return new PlumblineError({
+    code: error.code,
+    message: error.message,
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    details,
+    cause: error.cause,
+  })
 }
 
 function statementFailed(

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto'
 import type { DialectName } from '../config/connection-url.js'
 import { PlumblineError } from '../errors/plumbline-error.js'
 import { fingerprint } from '../schema/fingerprint.js'
-import { createSchema, type Schema, type SchemaObject } from '../schema/model.js'
+import { createSchema, objectKey, type Schema, type SchemaObject } from '../schema/model.js'
 import type { History, RevisionState } from './history-model.js'
-import { applyDelta, applyDeltaExactly, type RevisionDelta } from './revision-delta.js'
+import { applyDeltaInPlace, type RevisionDelta, sameObject } from './revision-delta.js'
 
 /** The file beside the migrations that caches the history, so production needs no shadow. */
 export const HISTORY_FILE_NAME = 'plumbline.history.json'
@@ -64,14 +64,33 @@ export function renderHistoryFile(history: History, existing?: string): string {
   return `${JSON.stringify({ ...stored, dialects: sorted }, null, 1)}\n`
 }
 
+/** How much of a history file {@link parseHistoryFile} proves before it answers. */
+export interface ParseHistoryOptions {
+  /**
+   * `head` (the default): the digest, every delta fitting the state before it exactly, every
+   * journaled revision's statement deltas composing to its delta, and the head's fingerprint; an
+   * earlier revision's fingerprint is checked when its schema is first asked for. `every`: each
+   * revision's fingerprint at once (`history --check`).
+   */
+  readonly verify?: 'head' | 'every'
+}
+
 /**
  * Reads the history of one dialect from the file's text, or `undefined` when the file has none
  * for it. A file that was edited by hand — its digest, a delta or a fingerprint does not add up —
  * is refused with `HISTORY_FILE_INVALID`: it is never trusted. A revision's statement deltas must
- * each fit the state the statements before them leave, and together rebuild the schema the
- * revision's fingerprint names, exactly as its own delta does.
+ * each fit the state the statements before them leave, and together make the revision's delta.
+ *
+ * The deltas are replayed once, in place; a revision's expected schema is built when first asked
+ * for, from the nearest one already built (rebuilding and fingerprinting all of them was most of
+ * the time an `up` or an application's start spent before its first statement).
  */
-export function parseHistoryFile(text: string, dialect: DialectName, path: string): History | undefined {
+export function parseHistoryFile(
+  text: string,
+  dialect: DialectName,
+  path: string,
+  options: ParseHistoryOptions = {},
+): History | undefined {
   const stored = safeParse(text)
   if (stored === undefined || stored.format !== FORMAT || typeof stored.dialects !== 'object') {
     throw invalid(path, 'it is not a plumbline history file (format plumbline-history-v1)')
@@ -85,43 +104,123 @@ export function parseHistoryFile(text: string, dialect: DialectName, path: strin
   ) {
     throw invalid(path, `the ${dialect} history's digest does not match its content: it was edited by hand`)
   }
-  let schema: Schema
+  let initial: Schema
   try {
-    schema = createSchema(dialect, entry.initial)
+    initial = createSchema(dialect, entry.initial)
   } catch (cause) {
     throw invalid(path, 'its initial schema does not read', cause)
   }
-  const initial = schema
-  const revisions: RevisionState[] = []
-  for (const stored of entry.revisions) {
-    const before = schema
+  const state = new Map(initial.objects.map((o) => [objectKey(o), o] as const))
+  for (const revision of entry.revisions) {
+    if (!isDelta(revision.delta))
+      throw invalid(path, `revision ${revision.id} has a delta that does not read`)
+    if (revision.statementDeltas !== undefined) checkStatementDeltas(path, state, revision)
     try {
-      schema = applyDelta(dialect, schema, stored.delta)
+      applyDeltaInPlace(state, revision.delta)
     } catch (cause) {
-      throw invalid(path, `revision ${stored.id} has a delta that does not apply`, cause)
+      throw invalid(path, `revision ${revision.id} has a delta that does not apply`, cause)
     }
-    if (fingerprint(schema) !== stored.fingerprint) {
-      throw invalid(path, `revision ${stored.id}: its deltas do not rebuild the schema its fingerprint names`)
-    }
-    if (stored.statementDeltas !== undefined) checkStatementDeltas(path, dialect, before, stored)
-    revisions.push(Object.freeze({ ...stored, schema }))
   }
+  const schemas = new ExpectedSchemas(dialect, path, initial, entry.revisions)
+  const last = entry.revisions.length - 1
+  if (last >= 0) {
+    let head: Schema
+    try {
+      head = createSchema(dialect, state.values())
+    } catch (cause) {
+      throw invalid(path, `revision ${entry.revisions[last]!.id} has a delta that does not apply`, cause)
+    }
+    schemas.accept(last, head)
+  }
+  const revisions = entry.revisions.map((r, i) =>
+    Object.freeze({
+      id: r.id,
+      checksum: r.checksum,
+      normalizedChecksum: r.normalizedChecksum,
+      fingerprint: r.fingerprint,
+      delta: r.delta,
+      ...(r.statementDeltas === undefined ? {} : { statementDeltas: r.statementDeltas }),
+      get schema() {
+        return schemas.at(i)
+      },
+    }),
+  )
+  if (options.verify === 'every') for (let i = 0; i < last; i++) schemas.at(i)
   return Object.freeze({ dialect, initial, revisions: Object.freeze(revisions) })
 }
 
-/** The statement deltas of a revision, applied one after the other, must end where its delta does. */
+/**
+ * The expected schema of each revision, built when first asked for from the nearest one already
+ * built — forward through deltas, or back through them from a later one — and checked against
+ * the fingerprint the file records for it.
+ */
+class ExpectedSchemas {
+  readonly #built = new Map<number, Schema>()
+
+  constructor(
+    readonly dialect: DialectName,
+    readonly path: string,
+    initial: Schema,
+    readonly revisions: ReadonlyArray<StoredRevision>,
+  ) {
+    this.#built.set(-1, initial)
+  }
+
+  /** Records the schema of revision `index` once its fingerprint checks out. */
+  accept(index: number, schema: Schema): Schema {
+    const revision = this.revisions[index]!
+    if (fingerprint(schema) !== revision.fingerprint) {
+      throw invalid(
+        this.path,
+        `revision ${revision.id}: its deltas do not rebuild the schema its fingerprint names`,
+      )
+    }
+    this.#built.set(index, schema)
+    return schema
+  }
+
+  at(index: number): Schema {
+    const known = this.#built.get(index)
+    if (known !== undefined) return known
+    let below = -1
+    let above = Number.POSITIVE_INFINITY
+    for (const i of this.#built.keys()) {
+      if (i < index && i > below) below = i
+      if (i > index && i < above) above = i
+    }
+    const state = new Map<string, SchemaObject>()
+    if (above !== Number.POSITIVE_INFINITY && above - index < index - below) {
+      for (const o of this.#built.get(above)!.objects) state.set(objectKey(o), o)
+      for (let i = above; i > index; i--) {
+        const { created, dropped, changed } = this.revisions[i]!.delta
+        for (const o of created) state.delete(objectKey(o))
+        for (const c of changed) state.set(objectKey(c.before), c.before)
+        for (const o of dropped) state.set(objectKey(o), o)
+      }
+    } else {
+      for (const o of this.#built.get(below)!.objects) state.set(objectKey(o), o)
+      for (let i = below + 1; i <= index; i++) applyDeltaInPlace(state, this.revisions[i]!.delta)
+    }
+    return this.accept(index, createSchema(this.dialect, state.values()))
+  }
+}
+
+/**
+ * The statement deltas of a revision, applied one after the other to the state before it, must
+ * each fit and together end where its delta does. `before` is left as it was.
+ */
 function checkStatementDeltas(
   path: string,
-  dialect: DialectName,
-  before: Schema,
+  before: ReadonlyMap<string, SchemaObject>,
   stored: StoredRevision,
 ): void {
   if (!Array.isArray(stored.statementDeltas))
     throw invalid(path, `revision ${stored.id}: its statement deltas are not a list`)
-  let schema = before
+  const byStatements = new Overlay(before)
   for (const [i, delta] of stored.statementDeltas.entries()) {
     try {
-      schema = applyDeltaExactly(dialect, schema, delta)
+      if (!isDelta(delta)) throw new Error('not a delta')
+      applyDeltaInPlace(byStatements, delta)
     } catch (cause) {
       throw invalid(
         path,
@@ -130,12 +229,54 @@ function checkStatementDeltas(
       )
     }
   }
-  if (fingerprint(schema) !== stored.fingerprint) {
-    throw invalid(
-      path,
-      `revision ${stored.id}: its statement deltas do not rebuild the schema its fingerprint names`,
-    )
+  const byRevision = new Overlay(before)
+  try {
+    applyDeltaInPlace(byRevision, stored.delta)
+  } catch (cause) {
+    throw invalid(path, `revision ${stored.id} has a delta that does not apply`, cause)
   }
+  for (const key of new Set([...byStatements.touched(), ...byRevision.touched()])) {
+    const a = byStatements.get(key)
+    const b = byRevision.get(key)
+    if (a === b) continue
+    if (a === undefined || b === undefined || !sameObject(a, b)) {
+      throw invalid(
+        path,
+        `revision ${stored.id}: its statement deltas do not rebuild the schema its fingerprint names`,
+      )
+    }
+  }
+}
+
+/** Changes recorded over a state that stays as it was. */
+class Overlay {
+  readonly #changes = new Map<string, SchemaObject | null>()
+  constructor(readonly base: ReadonlyMap<string, SchemaObject>) {}
+  get(key: string): SchemaObject | undefined {
+    const changed = this.#changes.get(key)
+    if (changed === null) return undefined
+    return changed ?? this.base.get(key)
+  }
+  set(key: string, object: SchemaObject): void {
+    this.#changes.set(key, object)
+  }
+  delete(key: string): void {
+    this.#changes.set(key, null)
+  }
+  touched(): Iterable<string> {
+    return this.#changes.keys()
+  }
+}
+
+function isDelta(value: unknown): value is RevisionDelta {
+  const d = value as RevisionDelta | null
+  return (
+    typeof d === 'object' &&
+    d !== null &&
+    Array.isArray(d.created) &&
+    Array.isArray(d.dropped) &&
+    Array.isArray(d.changed)
+  )
 }
 
 function digestOf(initial: ReadonlyArray<SchemaObject>, revisions: ReadonlyArray<StoredRevision>): string {

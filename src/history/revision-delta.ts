@@ -42,16 +42,40 @@ export function applyDelta(dialect: DialectName, before: Schema, delta: Revision
  */
 export function applyDeltaExactly(dialect: DialectName, before: Schema, delta: RevisionDelta): Schema {
   const byKey = new Map(before.objects.map((o) => [objectKey(o), o] as const))
+  applyDeltaInPlace(byKey, delta)
+  return createSchema(dialect, byKey.values())
+}
+
+/** A schema held as its objects by key, changed in place by {@link applyDeltaInPlace}. */
+export interface SchemaState {
+  get(key: string): SchemaObject | undefined
+  set(key: string, object: SchemaObject): unknown
+  delete(key: string): unknown
+}
+
+/**
+ * Applies a delta, which must fit exactly (see {@link applyDeltaExactly}), to `state` in place:
+ * replaying a long history then costs the size of its deltas, not the schema's size at every step.
+ * A `Map` is a state; so is an overlay that records changes over a state it leaves alone.
+ */
+export function applyDeltaInPlace(state: SchemaState, delta: RevisionDelta): void {
   const expectPresent = (object: SchemaObject) => {
-    const current = byKey.get(objectKey(object))
-    if (current === undefined || current.definition !== object.definition || !sameDetails(current, object))
+    const found = state.get(objectKey(object))
+    if (found === undefined || !sameObject(found, object))
       throw new Error(`${objectKey(object)} is not as the delta says it was`)
   }
   for (const object of delta.dropped) expectPresent(object)
   for (const { before: old } of delta.changed) expectPresent(old)
   for (const object of delta.created)
-    if (byKey.has(objectKey(object))) throw new Error(`${objectKey(object)} already exists`)
-  return applyDelta(dialect, before, delta)
+    if (state.get(objectKey(object)) !== undefined) throw new Error(`${objectKey(object)} already exists`)
+  for (const object of delta.dropped) state.delete(objectKey(object))
+  for (const { after } of delta.changed) state.set(objectKey(after), after)
+  for (const object of delta.created) state.set(objectKey(object), object)
+}
+
+/** Same definition and details. */
+export function sameObject(a: SchemaObject, b: SchemaObject): boolean {
+  return a.definition === b.definition && sameDetails(a, b)
 }
 
 /** True when a delta changes nothing. */

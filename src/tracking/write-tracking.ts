@@ -25,7 +25,40 @@ export function timeParam(dialect: DialectName, iso: string): string {
 export async function writeTrackingRow(conn: Connection, row: TrackingRow): Promise<void> {
   const d = conn.dialect
   await conn.query(`DELETE FROM ${MIGRATIONS_TABLE} WHERE revision = ${placeholders(d, 1)}`, [row.revision])
-  const values: unknown[] = [
+  await conn.query(
+    `INSERT INTO ${MIGRATIONS_TABLE} (${MIGRATIONS_COLUMNS.join(', ')}) VALUES (${placeholders(d, MIGRATIONS_COLUMNS.length)})`,
+    rowValues(d, row),
+  )
+}
+
+/**
+ * Writes the row of a revision that has none yet, with its audit event. On PostgreSQL that is one
+ * statement (the event inserted by a data-modifying `WITH`); elsewhere two.
+ */
+export async function insertTrackingRowWithEvent(
+  conn: Connection,
+  row: TrackingRow,
+  event: AuditEvent,
+): Promise<void> {
+  const d = conn.dialect
+  if (d !== 'postgres') {
+    await conn.query(
+      `INSERT INTO ${MIGRATIONS_TABLE} (${MIGRATIONS_COLUMNS.join(', ')}) VALUES (${placeholders(d, MIGRATIONS_COLUMNS.length)})`,
+      rowValues(d, row),
+    )
+    await appendEvent(conn, event)
+    return
+  }
+  const values = rowValues(d, row)
+  await conn.query(
+    `WITH logged AS (INSERT INTO ${EVENTS_TABLE} (${EVENT_COLUMNS.join(', ')}) VALUES (${placeholders(d, EVENT_COLUMNS.length, values.length + 1)}))
+    INSERT INTO ${MIGRATIONS_TABLE} (${MIGRATIONS_COLUMNS.join(', ')}) VALUES (${placeholders(d, values.length)})`,
+    [...values, ...eventValues(d, event)],
+  )
+}
+
+function rowValues(d: DialectName, row: TrackingRow): unknown[] {
+  return [
     row.revision,
     row.checksum,
     row.normalizedChecksum,
@@ -44,10 +77,6 @@ export async function writeTrackingRow(conn: Connection, row: TrackingRow): Prom
     row.catalogFingerprint,
     row.plumblineVersion,
   ]
-  await conn.query(
-    `INSERT INTO ${MIGRATIONS_TABLE} (${MIGRATIONS_COLUMNS.join(', ')}) VALUES (${placeholders(d, values.length)})`,
-    values,
-  )
 }
 
 /** Removes a revision's tracking rows (all of them, if a damaged table holds several). */
@@ -73,15 +102,21 @@ export interface AuditEvent {
 export async function appendEvent(conn: Connection, event: AuditEvent): Promise<void> {
   const d = conn.dialect
   await conn.query(
-    `INSERT INTO ${EVENTS_TABLE} (at, event, revision, actor, host, pid, details) VALUES (${placeholders(d, 7)})`,
-    [
-      timeParam(d, event.at),
-      event.event,
-      event.revision,
-      event.actor,
-      event.host,
-      event.pid,
-      JSON.stringify(event.details),
-    ],
+    `INSERT INTO ${EVENTS_TABLE} (${EVENT_COLUMNS.join(', ')}) VALUES (${placeholders(d, EVENT_COLUMNS.length)})`,
+    eventValues(d, event),
   )
+}
+
+const EVENT_COLUMNS = ['at', 'event', 'revision', 'actor', 'host', 'pid', 'details'] as const
+
+function eventValues(d: DialectName, event: AuditEvent): unknown[] {
+  return [
+    timeParam(d, event.at),
+    event.event,
+    event.revision,
+    event.actor,
+    event.host,
+    event.pid,
+    JSON.stringify(event.details),
+  ]
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { inspect } from '../../src/api/inspect.js'
 import { diagnose, ensureHealthy, migrate, recover, rollback, status } from '../../src/api/operations.js'
@@ -198,6 +201,62 @@ for (const target of dialectTargets()) {
       expect(again.applied.map((a) => a.revision)).toEqual([INDEXES, POINTS_LOG])
       expect((await diagnose({ url, dir })).diagnosis.state).toBe('healthy')
     })
+
+    it('names the failing statement of a migration, whose statements PostgreSQL receives in one round trip', async () => {
+      const own = mkdtempSync(join(tmpdir(), 'plumbline-batch-'))
+      try {
+        writeFileSync(
+          join(own, '0001_codes.sql'),
+          'CREATE TABLE codes (id INTEGER PRIMARY KEY, code VARCHAR(10));\n',
+        )
+        const unique = 'CREATE UNIQUE INDEX idx_codes_code ON codes (code)'
+        writeFileSync(
+          join(own, '0002_batch.sql'),
+          [
+            'CREATE TABLE b1 (id INTEGER PRIMARY KEY);',
+            '-- a comment between statements',
+            "CREATE TABLE b2 (id INTEGER PRIMARY KEY, note VARCHAR(20) NOT NULL DEFAULT 'a;b') -- trailing",
+            ';',
+            'CREATE TABLE b3 (id INTEGER PRIMARY KEY);',
+            `${unique};`,
+            'CREATE TABLE b5 (id INTEGER PRIMARY KEY);',
+            '',
+          ].join('\n'),
+        )
+        await migrate({ url, dir: own, to: '0001_codes' })
+        await conn.execute("INSERT INTO codes (id, code) VALUES (1, 'x'), (2, 'x')")
+        const result = await migrate({ url, dir: own })
+        expect(result.error).toMatchObject({
+          code: 'MIGRATION_FAILED',
+          details: { revision: '0002_batch', statementIndex: 3, statement: unique, line: 6 },
+        })
+        expect(result.error?.message).toContain('migration 0002_batch failed at statement 4 of 5 (line 6)')
+        if (transactionalDdl) {
+          const tables = (await inspect({ url })).schema.objects
+            .filter((o) => o.kind === 'table')
+            .map((o) => o.name)
+          expect(tables).toEqual(['codes'])
+        }
+      } finally {
+        rmSync(own, { recursive: true, force: true })
+      }
+    })
+
+    if (target.dialect === 'postgres') {
+      it('a batch of statements fails naming the statement, with the server position counted inside it', async () => {
+        const bad = 'SELECT 1 +* 2'
+        await conn.execute('BEGIN')
+        const error = await conn.executeBatch!(['SELECT 1', "SELECT ';'\n-- note", bad, 'SELECT 3']).catch(
+          (e: unknown) => e,
+        )
+        await conn.execute('ROLLBACK')
+        expect(error).toMatchObject({
+          code: 'QUERY_FAILED',
+          details: { batchIndex: 2, position: String(bad.indexOf('+*') + 1) },
+        })
+        expect(await conn.executeBatch!(['SELECT 1 AS a', 'SELECT 2 AS b'])).toEqual([[{ a: 1 }], [{ b: 2 }]])
+      })
+    }
 
     it('refuses down before any change when a revision to revert has no down section', async () => {
       const copy = copyMigrations(dir)

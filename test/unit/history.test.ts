@@ -143,16 +143,76 @@ describe('the history file', () => {
     }
   })
 
-  it('refuses a file whose digest was recomputed but whose deltas do not rebuild its fingerprints', async () => {
+  it('refuses a file whose digest was recomputed but whose deltas do not fit or rebuild its fingerprints', async () => {
     const { createHash } = await import('node:crypto')
-    const stored = JSON.parse(renderHistoryFile(history()))
-    stored.dialects.sqlite.revisions[1].delta.created[0].definition =
-      'CREATE INDEX idx_users_email ON users (id)'
-    const { initial, revisions } = stored.dialects.sqlite
-    stored.dialects.sqlite.digest = createHash('sha256')
-      .update(JSON.stringify({ initial, revisions }))
-      .digest('hex')
-    expect(() => parseHistoryFile(JSON.stringify(stored), 'sqlite', 'f')).toThrow(/do not rebuild the schema/)
+    const forge = (edit: (revisions: Array<Record<string, any>>) => void): string => {
+      const stored = JSON.parse(renderHistoryFile(history()))
+      edit(stored.dialects.sqlite.revisions)
+      const { initial, revisions } = stored.dialects.sqlite
+      stored.dialects.sqlite.digest = createHash('sha256')
+        .update(JSON.stringify({ initial, revisions }))
+        .digest('hex')
+      return JSON.stringify(stored)
+    }
+    // Revision 2 creates the index on another column; revision 3 drops the one it really made.
+    const created = forge((r) => {
+      r[1]!.delta.created[0].definition = 'CREATE INDEX idx_users_email ON users (id)'
+    })
+    expect(() => parseHistoryFile(created, 'sqlite', 'f')).toThrow(
+      /revision 0003_r has a delta that does not apply/,
+    )
+    // Both revisions agree on the forged index, and the head is right: revision 2's schema is
+    // refused when first asked for, or at once with every revision verified.
+    const both = forge((r) => {
+      r[1]!.delta.created[0].definition = 'CREATE INDEX idx_users_email ON users (id)'
+      r[2]!.delta.dropped[0].definition = 'CREATE INDEX idx_users_email ON users (id)'
+    })
+    const head = parseHistoryFile(both, 'sqlite', 'f')!
+    expect(fingerprint(head.revisions[2]!.schema)).toBe(fingerprint(s3))
+    expect(() => head.revisions[1]!.schema).toThrow(
+      /revision 0002_r: its deltas do not rebuild the schema its fingerprint names/,
+    )
+    expect(() => parseHistoryFile(both, 'sqlite', 'f', { verify: 'every' })).toThrow(/revision 0002_r/)
+    // An earlier revision's fingerprint: checked when its schema is first asked for, or at once.
+    const print = forge((r) => {
+      r[0]!.fingerprint = sum(99)
+    })
+    const lazy = parseHistoryFile(print, 'sqlite', 'f')!
+    expect(lazy.revisions[2]!.schema.objects).toHaveLength(3)
+    expect(() => lazy.revisions[0]!.schema).toThrow(/revision 0001_r: its deltas do not rebuild the schema/)
+    expect(() => parseHistoryFile(print, 'sqlite', 'f', { verify: 'every' })).toThrow(
+      /revision 0001_r: its deltas do not rebuild the schema/,
+    )
+  })
+
+  it('builds each expected schema on demand, forward or back, equal to the replayed ones', () => {
+    const schemas = [s1, s2, s3, s1, s2]
+    let previous = s0
+    const long: History = {
+      dialect: 'sqlite',
+      initial: s0,
+      revisions: schemas.map((schema, n) => {
+        const delta = computeDelta(previous, schema)
+        previous = schema
+        return {
+          id: `000${n + 1}_r`,
+          checksum: sum(n),
+          normalizedChecksum: sum(n),
+          fingerprint: fingerprint(schema),
+          delta,
+          schema,
+        }
+      }),
+    }
+    const text = renderHistoryFile(long)
+    for (const order of [
+      [0, 1, 2, 3, 4],
+      [3, 1, 0, 2, 4],
+      [4, 3, 2, 1, 0],
+    ]) {
+      const parsed = parseHistoryFile(text, 'sqlite', 'f')!
+      for (const i of order) expect(fingerprint(parsed.revisions[i]!.schema)).toBe(fingerprint(schemas[i]!))
+    }
   })
 })
 

@@ -140,7 +140,7 @@ async function checkHistory(
   else {
     let cached: ReturnType<typeof parseHistoryFile>
     try {
-      cached = parseHistoryFile(text, dialect.name, path)
+      cached = parseHistoryFile(text, dialect.name, path, { verify: 'every' })
     } catch (error) {
       if (!isPlumblineError(error) || error.code !== 'HISTORY_FILE_INVALID') throw error
       findings.push({ kind: 'invalid', message: error.message })

@@ -47,12 +47,19 @@ class PostgresConnection implements Connection {
     this.target = target
   }
 
+  /**
+   * Changes whenever a statement may have dropped the session's prepared statements (`DISCARD`,
+   * `DEALLOCATE`): introspection then prepares its catalog statement again.
+   */
+  sessionEpoch = 0
+
   get roundTrips(): number {
     return this.#roundTrips
   }
 
   async query<R extends Row = Row>(sql: string, params: ReadonlyArray<unknown> = []): Promise<R[]> {
     this.#roundTrips++
+    if (MAY_DROP_PREPARED.test(sql)) this.sessionEpoch++
     try {
       const result = await this.#client.query<R>(sql, params as unknown[])
       return result.rows
@@ -63,11 +70,47 @@ class PostgresConnection implements Connection {
 
   async execute(sql: string): Promise<void> {
     this.#roundTrips++
+    if (MAY_DROP_PREPARED.test(sql)) this.sessionEpoch++
     try {
       // The simple-query protocol: several statements in one round trip.
       await this.#client.query(sql)
     } catch (error) {
       throw mapPostgresError(error, this.target, sql)
+    }
+  }
+
+  async executeBatch(statements: ReadonlyArray<string>): Promise<Row[][]> {
+    if (statements.some((s) => MAY_DROP_PREPARED.test(s))) this.sessionEpoch++
+    this.#roundTrips++
+    // A newline before each separator: a statement that ends in a line comment keeps its end.
+    const starts: number[] = []
+    let sql = ''
+    for (const statement of statements) {
+      starts.push(sql.length)
+      sql += `${statement}\n;\n`
+    }
+    let query: CountingQuery | undefined
+    try {
+      const results = await new Promise<unknown>((resolve, reject) => {
+        query = new CountingQuery(sql, (error, result) => (error ? reject(error) : resolve(result)))
+        void this.#client.query(query)
+      })
+      const list = (Array.isArray(results) ? results : [results]) as Array<{ rows?: Row[] }>
+      return list.map((r) => r.rows ?? [])
+    } catch (error) {
+      if (query === undefined) throw mapPostgresError(error, this.target)
+      // The server reports each statement that completed before the one that failed.
+      const index = Math.min(query.completed, statements.length - 1)
+      const e = error as { position?: string }
+      if (e.position !== undefined) e.position = String(Number(e.position) - starts[index]!)
+      const mapped = mapPostgresError(error, this.target, statements[index])
+      throw new PlumblineError({
+        code: mapped.code,
+        message: mapped.message,
+        ...(mapped.hint === undefined ? {} : { hint: mapped.hint }),
+        details: { ...mapped.details, batchIndex: index },
+        cause: error,
+      })
     }
   }
 
@@ -87,6 +130,23 @@ class PostgresConnection implements Connection {
     await this.#client.end().catch(() => {})
   }
 }
+
+/** Text that may drop a session's prepared statements; a false alarm only costs a round trip. */
+const MAY_DROP_PREPARED = /\b(DISCARD|DEALLOCATE)\b/i
+
+/** A simple query of several statements that counts the statements the server completed. */
+class CountingQuery extends pg.Query {
+  completed = 0
+  /** node-postgres calls this for each statement's CommandComplete message. */
+  handleCommandComplete(msg: unknown, connection: unknown): void {
+    this.completed++
+    BASE_COMMAND_COMPLETE.call(this, msg, connection)
+  }
+}
+
+const BASE_COMMAND_COMPLETE = (
+  pg.Query.prototype as unknown as { handleCommandComplete(msg: unknown, connection: unknown): void }
+).handleCommandComplete
 
 interface PgErrorFields {
   code?: string

@@ -1,6 +1,6 @@
 import { isPlumblineError, PlumblineError } from '../../errors/plumbline-error.js'
 import { createSchema, type Schema, type SchemaObject } from '../../schema/model.js'
-import type { Connection, IntrospectOptions } from '../dialect.js'
+import type { Connection, IntrospectOptions, Row } from '../dialect.js'
 import {
   CATALOG_QUERIES,
   type CatalogRow,
@@ -11,9 +11,12 @@ import {
 } from './catalog/catalog-queries.js'
 import {
   FIX_DEPARSE_SETTINGS,
+  FIX_SETTINGS_LOCALLY,
   RESTORE_DEPARSE_SETTINGS,
+  RESTORE_SETTINGS_FROM_SERVER,
   restoreParameters,
   SAVE_DEPARSE_SETTINGS,
+  SAVE_SETTINGS_ON_SERVER,
 } from './catalog/deparse-settings.js'
 import { normalizeViewDefinition } from './catalog/normalize-view-definition.js'
 
@@ -42,7 +45,7 @@ const SAVE_AND_CHECK = `${SAVE_DEPARSE_SETTINGS}, EXISTS (SELECT 1 FROM pg_catal
  */
 function prepareIfNeeded(saved: Readonly<Record<string, unknown>> | undefined): string {
   const pages = Number(saved?.pages ?? 0)
-  const planned = saved?.plan_pages == null || saved.plan_pages === '' ? undefined : Number(saved.plan_pages)
+  const planned = plannedPages(saved)
   if (saved?.prepared === true && planned !== undefined && pages <= 1.25 * planned) return ''
   return `;\n${saved?.prepared === true ? `DEALLOCATE ${PREPARED_CATALOG_NAME};\n` : ''}${PREPARE_CATALOG};
 SELECT pg_catalog.set_config('${PLAN_PAGES}', '${pages}', false)`
@@ -66,11 +69,20 @@ SELECT pg_catalog.set_config('${PLAN_PAGES}', '${pages}', false)`
  * const schema = await introspectPostgres(conn, { only: [{ schema: 'public', name: 'goals' }] })
  */
 export async function introspectPostgres(conn: Connection, options: IntrospectOptions = {}): Promise<Schema> {
+  const only = options.only
+  const known = only === undefined ? undefined : preparedOn.get(conn)
+  if (only !== undefined && known !== undefined && known.epoch === epochOf(conn) && conn.executeBatch) {
+    return introspectPrepared(conn, only, known)
+  }
   const [saved] = await conn.query(SAVE_AND_CHECK)
   let failed = false
   try {
-    const only = options.only
-    await conn.execute(`${FIX_DEPARSE_SETTINGS}${only === undefined ? '' : prepareIfNeeded(saved)}`)
+    const prepare = only === undefined ? '' : prepareIfNeeded(saved)
+    await conn.execute(`${FIX_DEPARSE_SETTINGS}${prepare}`)
+    if (only !== undefined) {
+      const planned = prepare === '' ? plannedPages(saved) : Number(saved?.pages ?? 0)
+      if (planned !== undefined) preparedOn.set(conn, { epoch: epochOf(conn), plannedPages: planned })
+    }
     const query = CATALOG_QUERIES[0]!
     let rows: CatalogRow[]
     try {
@@ -91,6 +103,49 @@ export async function introspectPostgres(conn: Connection, options: IntrospectOp
   } finally {
     await restore(conn, restoreParameters(saved ?? {}), failed)
   }
+}
+
+/**
+ * Sessions known to hold the prepared catalog statement (since the connection's epoch, see
+ * `PostgresConnection.sessionEpoch`), and the catalog size it was planned for.
+ */
+const preparedOn = new WeakMap<Connection, { readonly epoch: number; readonly plannedPages: number }>()
+
+function epochOf(conn: Connection): number {
+  return (conn as { sessionEpoch?: number }).sessionEpoch ?? 0
+}
+
+function plannedPages(saved: Readonly<Record<string, unknown>> | undefined): number | undefined {
+  return saved?.plan_pages == null || saved.plan_pages === '' ? undefined : Number(saved.plan_pages)
+}
+
+/**
+ * A verification's read in one round trip, once the session holds the prepared statement: the
+ * settings are saved, fixed and put back on the server around it, and the catalog's size comes
+ * back with them, so that a catalog grown by a quarter is planned for again next time.
+ */
+async function introspectPrepared(
+  conn: Connection,
+  only: NonNullable<IntrospectOptions['only']>,
+  known: { readonly plannedPages: number },
+): Promise<Schema> {
+  let results: Row[][]
+  try {
+    results = await conn.executeBatch!([
+      SAVE_SETTINGS_ON_SERVER,
+      FIX_SETTINGS_LOCALLY,
+      executeCatalog(only),
+      `${RESTORE_SETTINGS_FROM_SERVER}, ${CATALOG_PAGES} AS pages`,
+    ])
+  } catch (error) {
+    throw introspectionError(error, CATALOG_QUERIES[0]!.family)
+  }
+  const pages = Number(results[3]?.[0]?.pages ?? 0)
+  if (pages > 1.25 * known.plannedPages) preparedOn.delete(conn)
+  return createSchema(
+    'postgres',
+    (results[2] ?? []).map((row) => toObject(row as unknown as CatalogRow)),
+  )
 }
 
 function toObject(row: CatalogRow): SchemaObject {

@@ -75,3 +75,22 @@ export const RESTORE_DEPARSE_SETTINGS = `SELECT ${FIXED_SETTINGS.map(
 export function restoreParameters(saved: Readonly<Record<string, unknown>>): unknown[] {
   return FIXED_SETTINGS.map((_, i) => String(saved[`v${i}`]))
 }
+
+/**
+ * The settings saved on the server, fixed, and put back from what was saved, all with `SET LOCAL`
+ * semantics: statements that share one round trip with a catalog statement (see
+ * `introspectPostgres`). Outside a transaction block they run as one implicit transaction, which
+ * ends with them; inside one, the values put back are the ones in effect before, and the
+ * session's own come back at its end, as they would have.
+ */
+export const SAVE_SETTINGS_ON_SERVER = `SELECT ${FIXED_SETTINGS.map(
+  ([name], i) => `pg_catalog.set_config('plumbline.saved_${i}', pg_catalog.current_setting('${name}'), true)`,
+).join(', ')}`
+
+export const FIX_SETTINGS_LOCALLY = `SELECT ${FIXED_SETTINGS.map(
+  ([name, value]) => `pg_catalog.set_config('${name}', '${value}', true)`,
+).join(', ')}`
+
+export const RESTORE_SETTINGS_FROM_SERVER = `SELECT ${FIXED_SETTINGS.map(
+  ([name], i) => `pg_catalog.set_config('${name}', pg_catalog.current_setting('plumbline.saved_${i}'), true)`,
+).join(', ')}`
