@@ -18,9 +18,10 @@ import { describeServer } from './apply/server-version.js'
 import { summarize } from './apply/stats.js'
 import { countPostgresRoundTrips } from './diagnose/driver-round-trips.js'
 import {
+  connectProbe,
   ensureHealthyProbe,
   healthyCheck,
-  openSessionProbe,
+  listFolderProbe,
   type StartProbe,
 } from './diagnose/healthy-start.js'
 import { type KyselyBaseline, kyselyBaseline } from './diagnose/kysely-baseline.js'
@@ -69,10 +70,11 @@ async function roundTripsOf(dialect: BenchDialect, probe: StartProbe): Promise<n
 
 async function healthyStart(dialect: BenchDialect, url: string, dir: string, kysely?: KyselyBaseline) {
   const api = ensureHealthyProbe(url, dir)
-  const open = openSessionProbe(url, dir)
+  const list = listFolderProbe(dir)
+  const connect = connectProbe(url)
   const check = await healthyCheck(url, dir)
   try {
-    const probes: StartProbe[] = [api, open, check]
+    const probes: StartProbe[] = [api, list, connect, check]
     if (kysely)
       probes.push({ name: 'kysely cold', run: kysely.cold }, { name: 'kysely warm', run: kysely.warm })
     const samples = await timeEach(probes, START_RUNS)
@@ -82,13 +84,14 @@ async function healthyStart(dialect: BenchDialect, url: string, dir: string, kys
     })
     const start = {
       api: measured(0, await roundTripsOf(dialect, api)),
-      open: measured(1, undefined),
-      check: measured(2, await check.roundTrips()),
+      list: measured(1, undefined),
+      connect: measured(2, undefined),
+      check: measured(3, await check.roundTrips()),
     }
     const kyselyFigures = kysely
       ? {
-          cold: measured(3, await roundTripsOf(dialect, probes[3]!)),
-          warm: measured(4, await roundTripsOf(dialect, probes[4]!)),
+          cold: measured(4, await roundTripsOf(dialect, probes[4]!)),
+          warm: measured(5, await roundTripsOf(dialect, probes[5]!)),
         }
       : undefined
     return { start, kysely: kyselyFigures }

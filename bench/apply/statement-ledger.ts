@@ -84,6 +84,18 @@ export class StatementLedger {
     }
     const query: Connection['query'] = (sql, params) => timed(sql, () => inner.query(sql, params))
     const execute: Connection['execute'] = (sql) => timed(sql, () => inner.execute(sql))
+    const executeBatch: Connection['executeBatch'] =
+      inner.executeBatch === undefined
+        ? undefined
+        : (statements) =>
+            // A migration's statements, sent with the BEGIN and the checks that open them, count
+            // as the migration's.
+            timed(
+              statements.some((s) => s.includes('saved_search_path'))
+                ? 'migration batch'
+                : statements.join(';\n'),
+              () => inner.executeBatch!(statements),
+            )
     // The driver's BEGIN and COMMIT are sent by the inner connection itself: their time is the
     // transaction's time less what ran inside it.
     const transaction: Connection['transaction'] = async (fn) => {
@@ -106,6 +118,7 @@ export class StatementLedger {
       get(target, property) {
         if (property === 'query') return query
         if (property === 'execute') return execute
+        if (property === 'executeBatch') return executeBatch
         if (property === 'transaction') return transaction
         const value = Reflect.get(target, property, target)
         return typeof value === 'function' ? value.bind(target) : value

@@ -1,6 +1,9 @@
 import { ensureHealthy } from '../../src/api/operations.js'
 import { quickHealthy } from '../../src/engine/quick-health.js'
+import { parseConnectionUrl } from '../../src/config/connection-url.js'
+import { open } from '../../src/dialects/registry.js'
 import { openSession } from '../../src/engine/session.js'
+import { listMigrationChecksums } from '../../src/source/load-migrations.js'
 
 /** One way of measuring the healthy start, run again and again. */
 export interface StartProbe {
@@ -9,8 +12,8 @@ export interface StartProbe {
 }
 
 /**
- * `ensureHealthy()` as an application calls it at start: it connects, reads the migrations
- * folder, and (healthy) answers from one statement.
+ * `ensureHealthy()` as an application calls it at start: it lists the migrations folder (ids and
+ * checksums), connects, and (healthy) answers from one statement.
  */
 export function ensureHealthyProbe(url: string, dir: string): StartProbe {
   return {
@@ -25,13 +28,24 @@ export function ensureHealthyProbe(url: string, dir: string): StartProbe {
   }
 }
 
-/** The part of `ensureHealthy()` before the check: connecting and reading the migrations folder. */
-export function openSessionProbe(url: string, dir: string): StartProbe {
+/** What `ensureHealthy()` reads of the migrations folder: ids and checksums, no file parsed. */
+export function listFolderProbe(dir: string): StartProbe {
   return {
-    name: 'connect and read the folder',
+    name: 'list the folder',
     async run() {
-      const session = await openSession({ url, dir })
-      await session.close()
+      await listMigrationChecksums(dir)
+    },
+  }
+}
+
+/** Opening and closing the connection `ensureHealthy()` checks on. */
+export function connectProbe(url: string): StartProbe {
+  const target = parseConnectionUrl(url)
+  return {
+    name: 'connect and close',
+    async run() {
+      const { conn } = await open(target)
+      await conn.close()
     },
   }
 }

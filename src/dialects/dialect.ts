@@ -1,7 +1,7 @@
 import type { ConnectionTarget, DialectName } from '../config/connection-url.js'
 import type { MigrationLock } from '../lock/migration-lock.js'
 import type { DdlRenderer } from '../plan/ddl-renderer.js'
-import type { Schema } from '../schema/model.js'
+import type { ObjectKind, Schema } from '../schema/model.js'
 
 /** What a database can and cannot do, as data. Defaults live in one place per dialect. */
 export interface DialectCapabilities {
@@ -54,6 +54,11 @@ export interface IntrospectOptions {
    * everything that belongs to them (columns, constraints, indexes, triggers). Absent: everything.
    */
   readonly only?: ReadonlyArray<{ readonly schema?: string; readonly name: string }>
+  /**
+   * With `only`: the kinds of objects the caller looks for. Objects of other kinds may then be
+   * left out (PostgreSQL reads only the catalog families that hold these).
+   */
+  readonly kinds?: ReadonlyArray<ObjectKind>
 }
 
 /** Connects with or without creating the database (SQLite creates a missing file only when asked). */

@@ -15,7 +15,7 @@ import { actorName } from './actor.js'
 import { readCatalogFingerprint } from './catalog-fingerprint.js'
 import { changesDataOnly } from './data-statement.js'
 import type { ExecutionContext } from './execution-context.js'
-import { runMigration } from './run-migration.js'
+import { runMigration, runMigrationAfter } from './run-migration.js'
 import { checkDelta, isCleanDelta, verificationFailed } from './verify-revision.js'
 
 /** How a revision is run: first time, again after its effects vanished, or after a stop part-way. */
@@ -89,7 +89,40 @@ export async function applyRevision(
   }
 
   const transactional = migration.transaction && dialect.capabilities.transactionalDdl
-  if (transactional) {
+  if (
+    transactional &&
+    mode === 'apply' &&
+    fromStatement === 0 &&
+    migration.kind === 'sql' &&
+    migration.checks.before.length === 0 &&
+    conn.executeBatch !== undefined &&
+    !migration.id.includes('$')
+  ) {
+    // One round trip opens the transaction, reads the revision's row, stops if another process
+    // applied it meanwhile, and runs the statements; then verification, the row, COMMIT.
+    try {
+      const opened = await runMigrationAfter(conn, migration, [
+        'BEGIN',
+        `SELECT status FROM ${MIGRATIONS_TABLE} WHERE revision = ${quoteText(migration.id)}`,
+        `DO $plumbline$ BEGIN IF EXISTS (SELECT 1 FROM ${MIGRATIONS_TABLE}
+          WHERE revision = ${quoteText(migration.id)} AND status = 'applied')
+          THEN RAISE EXCEPTION 'plumbline: applied by another process meanwhile'; END IF; END $plumbline$`,
+      ])
+      rowExists = opened[1]?.[0] !== undefined
+      for (let done = 1; done <= total; done++) await onStatement(done)
+      await finish()
+      await conn.execute('COMMIT')
+    } catch (error) {
+      await conn.execute('ROLLBACK').catch(() => {})
+      if (isPlumblineError(error) && error.details?.batchIndex === 2)
+        return { revision: migration.id, status: 'skipped', ms: 0, statements: 0, verifyMs: 0 }
+      await appendEvent(
+        conn,
+        event(ctx, 'apply_failed', migration.id, { error: describe(error), rolledBack: true }),
+      ).catch(() => {})
+      throw error
+    }
+  } else if (transactional) {
     try {
       await conn.transaction(async () => {
         if (mode === 'apply') {
@@ -340,4 +373,9 @@ function describe(error: unknown): string {
     : error instanceof Error
       ? error.message
       : String(error)
+}
+
+/** A PostgreSQL text literal that reads the same whatever `standard_conforming_strings` says. */
+function quoteText(value: string): string {
+  return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
 }

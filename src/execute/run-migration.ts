@@ -1,4 +1,4 @@
-import type { Connection } from '../dialects/dialect.js'
+import type { Connection, Row } from '../dialects/dialect.js'
 import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
 import type { Migration, Statement } from '../source/migration.js'
 
@@ -146,15 +146,46 @@ async function runBatch(
   statements: ReadonlyArray<Statement>,
   options: RunOptions,
 ): Promise<RunResult> {
-  try {
-    await conn.executeBatch!([SAVE_SEARCH_PATH, ...statements.map((s) => s.sql), RESTORE_SEARCH_PATH])
-  } catch (error) {
-    const at = isPlumblineError(error) ? error.details?.batchIndex : undefined
-    const index = typeof at === 'number' ? Math.min(Math.max(at - 1, 0), statements.length - 1) : 0
-    throw statementFailed(migration, statements[index]!, index, statements.length, withoutBatchIndex(error))
-  }
+  await sendBatch(conn, migration, statements, [])
   for (const [i, statement] of statements.entries()) await options.onStatement?.(i + 1, statement)
   return { statementsDone: statements.length, statementsTotal: statements.length }
+}
+
+/**
+ * Sends `prefix`, then a SQL migration's up statements as {@link runMigration} runs them in a
+ * batch, in one round trip on a connection that can (PostgreSQL), and returns the rows of the
+ * prefix's statements. An error of a prefix statement is thrown as it is; one of the migration's
+ * as `MIGRATION_FAILED`, naming the statement.
+ */
+export async function runMigrationAfter(
+  conn: Connection,
+  migration: Migration & { readonly kind: 'sql' },
+  prefix: ReadonlyArray<string>,
+): Promise<Row[][]> {
+  return sendBatch(conn, migration, migration.up.statements, prefix)
+}
+
+async function sendBatch(
+  conn: Connection,
+  migration: Migration,
+  statements: ReadonlyArray<Statement>,
+  prefix: ReadonlyArray<string>,
+): Promise<Row[][]> {
+  try {
+    const results = await conn.executeBatch!([
+      ...prefix,
+      SAVE_SEARCH_PATH,
+      ...statements.map((s) => s.sql),
+      RESTORE_SEARCH_PATH,
+    ])
+    return results.slice(0, prefix.length)
+  } catch (error) {
+    const at = isPlumblineError(error) ? error.details?.batchIndex : undefined
+    if (typeof at === 'number' && at < prefix.length) throw error
+    const index =
+      typeof at === 'number' ? Math.min(Math.max(at - prefix.length - 1, 0), statements.length - 1) : 0
+    throw statementFailed(migration, statements[index]!, index, statements.length, withoutBatchIndex(error))
+  }
 }
 
 function withoutBatchIndex(error: unknown): unknown {

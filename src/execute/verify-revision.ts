@@ -22,7 +22,11 @@ export async function checkDelta(
 ): Promise<DeltaMismatch> {
   const wanted = [...delta.created, ...delta.changed.map((c) => c.after)]
   if (wanted.length === 0 && delta.dropped.length === 0) return { missing: [], changed: [], remaining: [] }
-  const live = await dialect.introspect(conn, { only: relationsOf([...wanted, ...delta.dropped]) })
+  const touched = [...wanted, ...delta.dropped]
+  const live = await dialect.introspect(conn, {
+    only: relationsOf(touched),
+    kinds: [...new Set(touched.map((o) => o.kind))],
+  })
   const byKey = new Map(live.objects.map((o) => [objectKey(o), o] as const))
   const missing: SchemaObject[] = []
   const changed: Array<{ expected: SchemaObject; actual: SchemaObject }> = []

@@ -9,6 +9,7 @@ import { migrate as migrateSession } from '../../src/engine/migrate.js'
 import { preflight } from '../../src/engine/preflight.js'
 import { quickHealthy } from '../../src/engine/quick-health.js'
 import { openSession } from '../../src/engine/session.js'
+import { applyRevision } from '../../src/execute/apply-revision.js'
 import { executePlan } from '../../src/execute/execute-plan.js'
 import { readTracking } from '../../src/tracking/read-tracking.js'
 import {
@@ -257,6 +258,24 @@ for (const target of dialectTargets()) {
         expect(await conn.executeBatch!(['SELECT 1 AS a', 'SELECT 2 AS b'])).toEqual([[{ a: 1 }], [{ b: 2 }]])
       })
     }
+
+    it('skips a migration another process applied meanwhile, running none of it', async () => {
+      await migrate({ url, dir })
+      const before = await snapshot(url, conn)
+      const session = await openSession({ url, dir })
+      try {
+        const ctx = await session.context()
+        const first = session.migrations[0]!
+        if (transactionalDdl) {
+          await expect(applyRevision(ctx, first, 'apply')).resolves.toMatchObject({ status: 'skipped' })
+        } else {
+          await expect(applyRevision(ctx, first, 'apply')).rejects.toMatchObject({ code: 'ALREADY_APPLIED' })
+        }
+      } finally {
+        await session.close()
+      }
+      expect(await snapshot(url, conn)).toEqual(before)
+    })
 
     it('refuses down before any change when a revision to revert has no down section', async () => {
       const copy = copyMigrations(dir)

@@ -5,9 +5,11 @@ import {
   CATALOG_QUERIES,
   type CatalogRow,
   catalogParameters,
+  DEALLOCATE_CATALOG,
   executeCatalog,
   PREPARE_CATALOG,
-  PREPARED_CATALOG_NAME,
+  PREPARED_CATALOG_COUNT,
+  PREPARED_CATALOG_NAMES,
 } from './catalog/catalog-queries.js'
 import {
   FIX_DEPARSE_SETTINGS,
@@ -31,8 +33,8 @@ const CATALOG_PAGES = `pg_catalog.pg_relation_size('pg_catalog.pg_class') + pg_c
  * The saved settings; whether this session holds the prepared catalog statement; the catalog's
  * size now and when that statement was planned.
  */
-const SAVE_AND_CHECK = `${SAVE_DEPARSE_SETTINGS}, EXISTS (SELECT 1 FROM pg_catalog.pg_prepared_statements
-  WHERE name = '${PREPARED_CATALOG_NAME}') AS prepared, ${CATALOG_PAGES} AS pages,
+const SAVE_AND_CHECK = `${SAVE_DEPARSE_SETTINGS}, (SELECT count(*) FROM pg_catalog.pg_prepared_statements
+  WHERE name = ANY (${PREPARED_CATALOG_NAMES})) = ${PREPARED_CATALOG_COUNT} AS prepared, ${CATALOG_PAGES} AS pages,
   pg_catalog.current_setting('${PLAN_PAGES}', true) AS plan_pages`
 
 /**
@@ -47,7 +49,7 @@ function prepareIfNeeded(saved: Readonly<Record<string, unknown>> | undefined): 
   const pages = Number(saved?.pages ?? 0)
   const planned = plannedPages(saved)
   if (saved?.prepared === true && planned !== undefined && pages <= 1.25 * planned) return ''
-  return `;\n${saved?.prepared === true ? `DEALLOCATE ${PREPARED_CATALOG_NAME};\n` : ''}${PREPARE_CATALOG};
+  return `;\n${saved?.prepared === true ? `${DEALLOCATE_CATALOG};\n` : ''}${PREPARE_CATALOG};
 SELECT pg_catalog.set_config('${PLAN_PAGES}', '${pages}', false)`
 }
 
@@ -72,7 +74,7 @@ export async function introspectPostgres(conn: Connection, options: IntrospectOp
   const only = options.only
   const known = only === undefined ? undefined : preparedOn.get(conn)
   if (only !== undefined && known !== undefined && known.epoch === epochOf(conn) && conn.executeBatch) {
-    return introspectPrepared(conn, only, known)
+    return introspectPrepared(conn, only, options.kinds, known)
   }
   const [saved] = await conn.query(SAVE_AND_CHECK)
   let failed = false
@@ -89,7 +91,7 @@ export async function introspectPostgres(conn: Connection, options: IntrospectOp
       rows =
         only === undefined
           ? await conn.query<CatalogRow & Record<string, unknown>>(query.sql, catalogParameters(only))
-          : await conn.query<CatalogRow & Record<string, unknown>>(executeCatalog(only))
+          : await readPrepared(conn, executeCatalog(only, options.kinds))
     } catch (error) {
       throw introspectionError(error, query.family)
     }
@@ -127,25 +129,38 @@ function plannedPages(saved: Readonly<Record<string, unknown>> | undefined): num
 async function introspectPrepared(
   conn: Connection,
   only: NonNullable<IntrospectOptions['only']>,
+  kinds: IntrospectOptions['kinds'],
   known: { readonly plannedPages: number },
 ): Promise<Schema> {
+  const executes = executeCatalog(only, kinds)
   let results: Row[][]
   try {
     results = await conn.executeBatch!([
       SAVE_SETTINGS_ON_SERVER,
       FIX_SETTINGS_LOCALLY,
-      executeCatalog(only),
+      ...executes,
       `${RESTORE_SETTINGS_FROM_SERVER}, ${CATALOG_PAGES} AS pages`,
     ])
   } catch (error) {
     throw introspectionError(error, CATALOG_QUERIES[0]!.family)
   }
-  const pages = Number(results[3]?.[0]?.pages ?? 0)
+  const pages = Number(results.at(-1)?.[0]?.pages ?? 0)
   if (pages > 1.25 * known.plannedPages) preparedOn.delete(conn)
   return createSchema(
     'postgres',
-    (results[2] ?? []).map((row) => toObject(row as unknown as CatalogRow)),
+    results
+      .slice(2, 2 + executes.length)
+      .flatMap((rows) => rows.map((row) => toObject(row as unknown as CatalogRow))),
   )
+}
+
+/** The rows of the prepared catalog statements' `EXECUTE`s, in one round trip where possible. */
+async function readPrepared(conn: Connection, executes: ReadonlyArray<string>): Promise<CatalogRow[]> {
+  if (executes.length === 0) return []
+  if (conn.executeBatch) return (await conn.executeBatch(executes)).flat() as unknown as CatalogRow[]
+  const rows: CatalogRow[] = []
+  for (const sql of executes) rows.push(...(await conn.query<CatalogRow & Row>(sql)))
+  return rows
 }
 
 function toObject(row: CatalogRow): SchemaObject {

@@ -35,19 +35,44 @@ export interface CatalogQuery {
 
 /** The query of one family of objects; only relations carry a view's query and query tree. */
 interface CatalogFamily extends CatalogQuery {
+  /** A short name, which the prepared statement's third parameter selects it by. */
+  readonly id: string
+  readonly kinds: ReadonlyArray<ObjectKind>
   readonly viewColumns?: true
 }
 
 const FAMILIES: ReadonlyArray<CatalogFamily> = [
-  { family: 'schemas and extensions', sql: NAMESPACES_QUERY },
-  { family: 'types', sql: TYPES_QUERY },
-  { family: 'tables, views and sequences', sql: RELATIONS_QUERY, viewColumns: true },
-  { family: 'columns', sql: COLUMNS_QUERY },
-  { family: 'constraints', sql: CONSTRAINTS_QUERY },
-  { family: 'indexes', sql: INDEXES_QUERY },
-  { family: 'triggers', sql: TRIGGERS_QUERY },
-  { family: 'routines', sql: ROUTINES_QUERY },
+  {
+    id: 'namespaces',
+    family: 'schemas and extensions',
+    sql: NAMESPACES_QUERY,
+    kinds: ['schema', 'extension'],
+  },
+  { id: 'types', family: 'types', sql: TYPES_QUERY, kinds: ['type'] },
+  {
+    id: 'relations',
+    family: 'tables, views and sequences',
+    sql: RELATIONS_QUERY,
+    viewColumns: true,
+    kinds: ['table', 'view', 'materialized_view', 'sequence'],
+  },
+  { id: 'columns', family: 'columns', sql: COLUMNS_QUERY, kinds: ['column'] },
+  {
+    id: 'constraints',
+    family: 'constraints',
+    sql: CONSTRAINTS_QUERY,
+    kinds: ['primary_key', 'unique', 'foreign_key', 'check'],
+  },
+  { id: 'indexes', family: 'indexes', sql: INDEXES_QUERY, kinds: ['index'] },
+  { id: 'triggers', family: 'triggers', sql: TRIGGERS_QUERY, kinds: ['trigger'] },
+  { id: 'routines', family: 'routines', sql: ROUTINES_QUERY, kinds: ['function', 'procedure'] },
 ]
+
+/** The ids of the families that hold objects of `kinds` (all of them when `kinds` is absent). */
+export function familiesOf(kinds: ReadonlyArray<ObjectKind> | undefined): ReadonlyArray<string> {
+  if (kinds === undefined) return FAMILIES.map((f) => f.id)
+  return FAMILIES.filter((f) => f.kinds.some((k) => kinds.includes(k))).map((f) => f.id)
+}
 
 function branch(f: CatalogFamily): string {
   const view = f.viewColumns
@@ -68,33 +93,52 @@ export const CATALOG_QUERIES: ReadonlyArray<CatalogQuery> = Object.freeze([
   { family: FAMILIES.map((f) => f.family).join(', '), sql: FAMILIES.map(branch).join('\nUNION ALL\n') },
 ])
 
-const CATALOG = CATALOG_QUERIES[0]!
-
 /**
- * The name the catalog statement is prepared under on a session; it changes with the statement's
- * text, so a session never runs a statement of another version.
+ * The statements prepared for reading named objects, one per family: a verification runs only
+ * those of the kinds its delta touches, and the server starts and ends only their small plans
+ * (one plan of every family cost more to set up than the few rows it read). Names are always
+ * given to them, so they say so (see {@link READ_ALL}).
  */
-export const PREPARED_CATALOG_NAME = `plumbline_catalog_${createHash('sha256').update(CATALOG.sql).digest('hex').slice(0, 16)}`
+const PREPARED_FAMILIES = (() => {
+  const sqls = FAMILIES.map((f) => branch(f).replaceAll(READ_ALL, 'false'))
+  // The names change with the statements' text, so a session never runs those of another version.
+  const prefix = `plumbline_catalog_${createHash('sha256').update(sqls.join('\n')).digest('hex').slice(0, 12)}`
+  return FAMILIES.map((f, i) => ({ id: f.id, name: `${prefix}_${f.id}`, sql: sqls[i]! }))
+})()
+
+/** The names of the prepared catalog statements, as a SQL array literal. */
+export const PREPARED_CATALOG_NAMES = `ARRAY[${PREPARED_FAMILIES.map((p) => `'${p.name}'`).join(', ')}]`
+
+/** How many statements {@link PREPARE_CATALOG} prepares. */
+export const PREPARED_CATALOG_COUNT = PREPARED_FAMILIES.length
 
 /**
- * Prepares the catalog statement on the session, so that reading a few named objects (the
- * verification after each migration) runs a plan made once per session: planning the statement
- * costs far more than running it for a few relations. Names are always given to it, so it says so
- * (see {@link READ_ALL}). A prepared statement outlives a rolled-back transaction, and it is the
- * session's alone.
+ * Prepares the catalog statements on the session, so that reading a few named objects (the
+ * verification after each migration) runs plans made once per session: planning costs far more
+ * than running them for a few relations. A prepared statement outlives a rolled-back
+ * transaction, and it is the session's alone.
  */
-export const PREPARE_CATALOG = `PREPARE ${PREPARED_CATALOG_NAME}(text[], text[]) AS ${CATALOG.sql.replaceAll(READ_ALL, 'false')}`
+export const PREPARE_CATALOG = PREPARED_FAMILIES.map(
+  (p) => `PREPARE ${p.name}(text[], text[]) AS ${p.sql}`,
+).join(';\n')
+
+/** Drops the prepared catalog statements (some of them may not exist). */
+export const DEALLOCATE_CATALOG = PREPARED_FAMILIES.map((p) => `DEALLOCATE ${p.name}`).join(';\n')
 
 /**
- * `EXECUTE` of the prepared catalog statement for `only`. The utility statement takes no bind
- * parameters, so the names go in as literals: E-strings with backslashes and quotes escaped read
- * the same whatever `standard_conforming_strings` says.
+ * The `EXECUTE`s of the prepared catalog statements for `only`, one per family that holds
+ * objects of `kinds` (every family without). The utility statement takes no bind parameters, so
+ * the names go in as literals: E-strings with backslashes and quotes escaped read the same
+ * whatever `standard_conforming_strings` says.
  */
 export function executeCatalog(
   only: ReadonlyArray<{ readonly schema?: string; readonly name: string }>,
-): string {
+  kinds?: ReadonlyArray<ObjectKind>,
+): ReadonlyArray<string> {
   const [schemas, names] = catalogParameters(only)
-  return `EXECUTE ${PREPARED_CATALOG_NAME}(${textArray(schemas ?? [])}, ${textArray(names ?? [])})`
+  const args = `(${textArray(schemas ?? [])}, ${textArray(names ?? [])})`
+  const wanted = new Set(familiesOf(kinds))
+  return PREPARED_FAMILIES.filter((p) => wanted.has(p.id)).map((p) => `EXECUTE ${p.name}${args}`)
 }
 
 function textArray(values: ReadonlyArray<string | null>): string {
