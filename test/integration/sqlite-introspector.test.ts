@@ -277,6 +277,11 @@ describe('sqlite: introspection', () => {
     expect(schema.objects.find((o) => o.name === 'docs')?.definition).toBe(
       "VIRTUAL TABLE docs USING fts5(title, body, tokenize = 'porter')",
     )
+    // Read by name (verification), a shadow table is left out too, and its virtual table is not.
+    const named = await introspectSqlite(conn, {
+      only: [{ name: 'docs' }, { name: 'docs_content' }, { name: 'docs_data' }, { name: 'counters' }],
+    })
+    expect(keys(named)).toEqual(keys(schema))
   })
 
   it('still reads a schema in which a view names a table that was dropped', async () => {
