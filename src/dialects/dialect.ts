@@ -59,6 +59,8 @@ export interface IntrospectOptions {
    * left out (PostgreSQL reads only the catalog families that hold these).
    */
   readonly kinds?: ReadonlyArray<ObjectKind>
+  /** `false`: the caller compares definitions only, and objects may come without `details`. */
+  readonly details?: boolean
 }
 
 /** Connects with or without creating the database (SQLite creates a missing file only when asked). */

@@ -26,6 +26,7 @@ export async function checkDelta(
   const live = await dialect.introspect(conn, {
     only: relationsOf(touched),
     kinds: [...new Set(touched.map((o) => o.kind))],
+    details: false,
   })
   const byKey = new Map(live.objects.map((o) => [objectKey(o), o] as const))
   const missing: SchemaObject[] = []

@@ -74,7 +74,7 @@ export async function introspectPostgres(conn: Connection, options: IntrospectOp
   const only = options.only
   const known = only === undefined ? undefined : preparedOn.get(conn)
   if (only !== undefined && known !== undefined && known.epoch === epochOf(conn) && conn.executeBatch) {
-    return introspectPrepared(conn, only, options.kinds, known)
+    return introspectPrepared(conn, only, options, known)
   }
   const [saved] = await conn.query(SAVE_AND_CHECK)
   let failed = false
@@ -91,7 +91,7 @@ export async function introspectPostgres(conn: Connection, options: IntrospectOp
       rows =
         only === undefined
           ? await conn.query<CatalogRow & Record<string, unknown>>(query.sql, catalogParameters(only))
-          : await readPrepared(conn, executeCatalog(only, options.kinds))
+          : await readPrepared(conn, executeCatalog(only, options.kinds, options.details !== false))
     } catch (error) {
       throw introspectionError(error, query.family)
     }
@@ -129,10 +129,10 @@ function plannedPages(saved: Readonly<Record<string, unknown>> | undefined): num
 async function introspectPrepared(
   conn: Connection,
   only: NonNullable<IntrospectOptions['only']>,
-  kinds: IntrospectOptions['kinds'],
+  options: IntrospectOptions,
   known: { readonly plannedPages: number },
 ): Promise<Schema> {
-  const executes = executeCatalog(only, kinds)
+  const executes = executeCatalog(only, options.kinds, options.details !== false)
   let results: Row[][]
   try {
     results = await conn.executeBatch!([

@@ -74,12 +74,12 @@ export function familiesOf(kinds: ReadonlyArray<ObjectKind> | undefined): Readon
   return FAMILIES.filter((f) => f.kinds.some((k) => kinds.includes(k))).map((f) => f.id)
 }
 
-function branch(f: CatalogFamily): string {
+function branch(f: CatalogFamily, details = true): string {
   const view = f.viewColumns
     ? 'f.view_query::text AS view_query, f.query_tree::text AS query_tree, f.relation_names::json AS relation_names'
     : 'NULL::text AS view_query, NULL::text AS query_tree, NULL::json AS relation_names'
   return `SELECT f.kind::text AS kind, f.schema::text AS schema, f.name::text AS name, f."table"::text AS "table",
-  f.definition::text AS definition, f.details::json AS details, ${view}
+  f.definition::text AS definition, ${details ? 'f.details::json' : 'NULL::json'} AS details, ${view}
 FROM (${f.sql}) AS f`
 }
 
@@ -90,7 +90,10 @@ FROM (${f.sql}) AS f`
  * the client.
  */
 export const CATALOG_QUERIES: ReadonlyArray<CatalogQuery> = Object.freeze([
-  { family: FAMILIES.map((f) => f.family).join(', '), sql: FAMILIES.map(branch).join('\nUNION ALL\n') },
+  {
+    family: FAMILIES.map((f) => f.family).join(', '),
+    sql: FAMILIES.map((f) => branch(f)).join('\nUNION ALL\n'),
+  },
 ])
 
 /**
@@ -100,10 +103,14 @@ export const CATALOG_QUERIES: ReadonlyArray<CatalogQuery> = Object.freeze([
  * given to them, so they say so (see {@link READ_ALL}).
  */
 const PREPARED_FAMILIES = (() => {
-  const sqls = FAMILIES.map((f) => branch(f).replaceAll(READ_ALL, 'false'))
+  const variants = [true, false].flatMap((details) =>
+    FAMILIES.map((f) => ({ id: f.id, details, sql: branch(f, details).replaceAll(READ_ALL, 'false') })),
+  )
   // The names change with the statements' text, so a session never runs those of another version.
-  const prefix = `plumbline_catalog_${createHash('sha256').update(sqls.join('\n')).digest('hex').slice(0, 12)}`
-  return FAMILIES.map((f, i) => ({ id: f.id, name: `${prefix}_${f.id}`, sql: sqls[i]! }))
+  const hash = createHash('sha256')
+  for (const v of variants) hash.update(`${v.sql}\n`)
+  const prefix = `plumbline_catalog_${hash.digest('hex').slice(0, 12)}`
+  return variants.map((v) => ({ ...v, name: `${prefix}_${v.id}${v.details ? '' : '_bare'}` }))
 })()
 
 /** The names of the prepared catalog statements, as a SQL array literal. */
@@ -127,18 +134,22 @@ export const DEALLOCATE_CATALOG = PREPARED_FAMILIES.map((p) => `DEALLOCATE ${p.n
 
 /**
  * The `EXECUTE`s of the prepared catalog statements for `only`, one per family that holds
- * objects of `kinds` (every family without). The utility statement takes no bind parameters, so
+ * objects of `kinds` (every family without); without `details`, statements that leave objects'
+ * details out (the server then skips what only they need, such as an index's columns one by one). The utility statement takes no bind parameters, so
  * the names go in as literals: E-strings with backslashes and quotes escaped read the same
  * whatever `standard_conforming_strings` says.
  */
 export function executeCatalog(
   only: ReadonlyArray<{ readonly schema?: string; readonly name: string }>,
   kinds?: ReadonlyArray<ObjectKind>,
+  details = true,
 ): ReadonlyArray<string> {
   const [schemas, names] = catalogParameters(only)
   const args = `(${textArray(schemas ?? [])}, ${textArray(names ?? [])})`
   const wanted = new Set(familiesOf(kinds))
-  return PREPARED_FAMILIES.filter((p) => wanted.has(p.id)).map((p) => `EXECUTE ${p.name}${args}`)
+  return PREPARED_FAMILIES.filter((p) => p.details === details && wanted.has(p.id)).map(
+    (p) => `EXECUTE ${p.name}${args}`,
+  )
 }
 
 function textArray(values: ReadonlyArray<string | null>): string {
