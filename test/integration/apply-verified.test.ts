@@ -244,6 +244,38 @@ for (const target of dialectTargets()) {
     })
 
     if (target.dialect === 'postgres') {
+      it('verifies after a migration that drops the session’s prepared statements, all or some of them', async () => {
+        const own = mkdtempSync(join(tmpdir(), 'plumbline-deallocate-'))
+        try {
+          writeFileSync(join(own, '0001_a.sql'), 'CREATE TABLE a1 (id INTEGER PRIMARY KEY);\n')
+          writeFileSync(
+            join(own, '0002_b.sql'),
+            'CREATE TABLE b1 (id INTEGER PRIMARY KEY);\nDEALLOCATE ALL;\n',
+          )
+          writeFileSync(join(own, '0003_c.sql'), 'CREATE INDEX idx_b1_id ON b1 (id);\n')
+          const result = await migrate({ url, dir: own })
+          expect(result.error).toBeUndefined()
+          expect(result.applied.map((a) => a.status)).toEqual(['applied', 'applied', 'applied'])
+
+          // Some of them gone: the next read prepares them again, the rest dropped first.
+          const session = await openSession({ url, dir: own })
+          try {
+            const only = { only: [{ name: 'b1' }], kinds: ['index' as const] }
+            const first = await session.dialect.introspect(session.conn, only)
+            const [held] = await session.conn.query<{ name: string }>(
+              "SELECT name FROM pg_prepared_statements WHERE name LIKE 'plumbline\\_catalog\\_%' ORDER BY name LIMIT 1",
+            )
+            await session.conn.execute(`DEALLOCATE ${held!.name}`)
+            expect(await session.dialect.introspect(session.conn, only)).toEqual(first)
+            expect(first.objects.map((o) => o.name)).toEqual(['idx_b1_id'])
+          } finally {
+            await session.close()
+          }
+        } finally {
+          rmSync(own, { recursive: true, force: true })
+        }
+      })
+
       it('a batch of statements fails naming the statement, with the server position counted inside it', async () => {
         const bad = 'SELECT 1 +* 2'
         await conn.execute('BEGIN')

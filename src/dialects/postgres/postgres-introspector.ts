@@ -5,7 +5,6 @@ import {
   CATALOG_QUERIES,
   type CatalogRow,
   catalogParameters,
-  DEALLOCATE_CATALOG,
   executeCatalog,
   PREPARE_CATALOG,
   PREPARED_CATALOG_COUNT,
@@ -30,11 +29,11 @@ const PLAN_PAGES = 'plumbline.catalog_plan_pages'
 const CATALOG_PAGES = `pg_catalog.pg_relation_size('pg_catalog.pg_class') + pg_catalog.pg_relation_size('pg_catalog.pg_attribute')`
 
 /**
- * The saved settings; whether this session holds the prepared catalog statement; the catalog's
- * size now and when that statement was planned.
+ * The saved settings; which of the prepared catalog statements this session holds; the catalog's
+ * size now and when they were planned.
  */
-const SAVE_AND_CHECK = `${SAVE_DEPARSE_SETTINGS}, (SELECT count(*) FROM pg_catalog.pg_prepared_statements
-  WHERE name = ANY (${PREPARED_CATALOG_NAMES})) = ${PREPARED_CATALOG_COUNT} AS prepared, ${CATALOG_PAGES} AS pages,
+const SAVE_AND_CHECK = `${SAVE_DEPARSE_SETTINGS}, ARRAY(SELECT name::text FROM pg_catalog.pg_prepared_statements
+  WHERE name = ANY (${PREPARED_CATALOG_NAMES})) AS prepared, ${CATALOG_PAGES} AS pages,
   pg_catalog.current_setting('${PLAN_PAGES}', true) AS plan_pages`
 
 /**
@@ -48,8 +47,11 @@ const SAVE_AND_CHECK = `${SAVE_DEPARSE_SETTINGS}, (SELECT count(*) FROM pg_catal
 function prepareIfNeeded(saved: Readonly<Record<string, unknown>> | undefined): string {
   const pages = Number(saved?.pages ?? 0)
   const planned = plannedPages(saved)
-  if (saved?.prepared === true && planned !== undefined && pages <= 1.25 * planned) return ''
-  return `;\n${saved?.prepared === true ? `${DEALLOCATE_CATALOG};\n` : ''}${PREPARE_CATALOG};
+  const held = Array.isArray(saved?.prepared) ? (saved.prepared as string[]) : []
+  if (held.length === PREPARED_CATALOG_COUNT && planned !== undefined && pages <= 1.25 * planned) return ''
+  // Those held are dropped first, whether all or some (a migration may have dropped the others).
+  const drop = held.map((name) => `DEALLOCATE ${name};\n`).join('')
+  return `;\n${drop}${PREPARE_CATALOG};
 SELECT pg_catalog.set_config('${PLAN_PAGES}', '${pages}', false)`
 }
 

@@ -129,9 +129,6 @@ export const PREPARE_CATALOG = PREPARED_FAMILIES.map(
   (p) => `PREPARE ${p.name}(text[], text[]) AS ${p.sql}`,
 ).join(';\n')
 
-/** Drops the prepared catalog statements (some of them may not exist). */
-export const DEALLOCATE_CATALOG = PREPARED_FAMILIES.map((p) => `DEALLOCATE ${p.name}`).join(';\n')
-
 /**
  * The `EXECUTE`s of the prepared catalog statements for `only`, one per family that holds
  * objects of `kinds` (every family without); without `details`, statements that leave objects'
