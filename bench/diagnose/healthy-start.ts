@@ -1,7 +1,7 @@
 import { ensureHealthy } from '../../src/api/operations.js'
-import { quickHealthy } from '../../src/engine/quick-health.js'
 import { parseConnectionUrl } from '../../src/config/connection-url.js'
 import { open } from '../../src/dialects/registry.js'
+import { quickHealthy } from '../../src/engine/quick-health.js'
 import { openSession } from '../../src/engine/session.js'
 import { listMigrationChecksums } from '../../src/source/load-migrations.js'
 

@@ -3,7 +3,7 @@ import type { DialectName } from '../config/connection-url.js'
 import { PlumblineError } from '../errors/plumbline-error.js'
 import { fingerprint } from '../schema/fingerprint.js'
 import { createSchema, objectKey, type Schema, type SchemaObject } from '../schema/model.js'
-import type { History, RevisionState } from './history-model.js'
+import type { History } from './history-model.js'
 import { applyDeltaInPlace, type RevisionDelta, sameObject } from './revision-delta.js'
 
 /** The file beside the migrations that caches the history, so production needs no shadow. */

@@ -36,6 +36,12 @@ const s3 = createSchema('sqlite', [
   c('users', 'email', 'TEXT NOT NULL'),
 ])
 
+/** A revision of the history file as its JSON reads, for forging one. */
+interface StoredRevisionText {
+  fingerprint: string
+  delta: { created: Array<{ definition: string }>; dropped: Array<{ definition: string }> }
+}
+
 function sum(n: number): string {
   return n.toString(16).padStart(64, '0')
 }
@@ -145,7 +151,7 @@ describe('the history file', () => {
 
   it('refuses a file whose digest was recomputed but whose deltas do not fit or rebuild its fingerprints', async () => {
     const { createHash } = await import('node:crypto')
-    const forge = (edit: (revisions: Array<Record<string, any>>) => void): string => {
+    const forge = (edit: (revisions: StoredRevisionText[]) => void): string => {
       const stored = JSON.parse(renderHistoryFile(history()))
       edit(stored.dialects.sqlite.revisions)
       const { initial, revisions } = stored.dialects.sqlite
@@ -156,7 +162,7 @@ describe('the history file', () => {
     }
     // Revision 2 creates the index on another column; revision 3 drops the one it really made.
     const created = forge((r) => {
-      r[1]!.delta.created[0].definition = 'CREATE INDEX idx_users_email ON users (id)'
+      r[1]!.delta.created[0]!.definition = 'CREATE INDEX idx_users_email ON users (id)'
     })
     expect(() => parseHistoryFile(created, 'sqlite', 'f')).toThrow(
       /revision 0003_r has a delta that does not apply/,
@@ -164,8 +170,8 @@ describe('the history file', () => {
     // Both revisions agree on the forged index, and the head is right: revision 2's schema is
     // refused when first asked for, or at once with every revision verified.
     const both = forge((r) => {
-      r[1]!.delta.created[0].definition = 'CREATE INDEX idx_users_email ON users (id)'
-      r[2]!.delta.dropped[0].definition = 'CREATE INDEX idx_users_email ON users (id)'
+      r[1]!.delta.created[0]!.definition = 'CREATE INDEX idx_users_email ON users (id)'
+      r[2]!.delta.dropped[0]!.definition = 'CREATE INDEX idx_users_email ON users (id)'
     })
     const head = parseHistoryFile(both, 'sqlite', 'f')!
     expect(fingerprint(head.revisions[2]!.schema)).toBe(fingerprint(s3))
