@@ -80,7 +80,7 @@ function statementTable(r: ApplyResult): string[] {
     `${r.dialect}: where the median \`up\` (${duration(r.medianRun.ms)}) spent its time, by statement`,
     `(time from sending to result). Before the first migration ran, ${duration(r.medianRun.setupMs)} went to reading the`,
     `folder, the history file, observing and planning; measured apart, reading the folder takes ${duration(r.setup.folderMs)},`,
-    `reading \`plumbline.history.json\` and rebuilding every expected schema ${duration(r.setup.historyMs)}, and pre-flight of`,
+    `reading \`plumbline.history.json\` (its deltas replayed once) ${duration(r.setup.historyMs)}, and pre-flight of`,
     `every migration ${duration(r.setup.preflightMs)}:`,
     '',
     '| statements | count | time | share of `up` |',

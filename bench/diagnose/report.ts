@@ -81,7 +81,7 @@ function phaseTable(r: DiagnoseResult): string[] {
     '| phase | time |',
     '|---|---:|',
     row(['connect and read the migrations folder', duration(p.openMs)]),
-    row(['read `plumbline.history.json` and rebuild every expected schema', duration(p.historyMs)]),
+    row(['read `plumbline.history.json` (its deltas replayed once)', duration(p.historyMs)]),
     row(['observe, analyze (with inference), plan', duration(p.diagnoseMs)]),
     // A diagnosis runs no migration: what the ledger files as migration statements are its own reads.
     ...p.statements.map(([cls, t]) =>
