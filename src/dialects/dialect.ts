@@ -32,9 +32,10 @@ export interface Connection {
   execute(sql: string): Promise<void>
   /**
    * Runs statements one after the other in one round trip, in whatever transaction the caller
-   * opened (outside one, they run as one implicit transaction), and returns each one's rows. A failure throws the failing statement's error with `details.batchIndex`, its index,
-   * and with a server's `position` counted from the start of that statement. Only where the
-   * driver can tell which statement failed (PostgreSQL).
+   * opened (outside one, they run as one implicit transaction), and returns each one's rows. A
+   * failure throws the failing statement's error with `details.batchIndex`, its index, and a
+   * server's `position` counted from the start of that statement. Only where the driver can tell
+   * which statement failed (PostgreSQL).
    */
   executeBatch?(statements: ReadonlyArray<string>): Promise<Row[][]>
   /**

@@ -1,3 +1,4 @@
+import { postgresTextLiteral } from '../dialects/postgres/text-literal.js'
 import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
 import type { RevisionDelta } from '../history/revision-delta.js'
 import { resolveIntegrityConfig } from '../integrity/integrity-config.js'
@@ -91,6 +92,7 @@ export async function applyRevision(
   const transactional = migration.transaction && dialect.capabilities.transactionalDdl
   if (
     transactional &&
+    dialect.name === 'postgres' &&
     mode === 'apply' &&
     fromStatement === 0 &&
     migration.kind === 'sql' &&
@@ -103,9 +105,9 @@ export async function applyRevision(
     try {
       const opened = await runMigrationAfter(conn, migration, [
         'BEGIN',
-        `SELECT status FROM ${MIGRATIONS_TABLE} WHERE revision = ${quoteText(migration.id)}`,
+        `SELECT status FROM ${MIGRATIONS_TABLE} WHERE revision = ${postgresTextLiteral(migration.id)}`,
         `DO $plumbline$ BEGIN IF EXISTS (SELECT 1 FROM ${MIGRATIONS_TABLE}
-          WHERE revision = ${quoteText(migration.id)} AND status = 'applied')
+          WHERE revision = ${postgresTextLiteral(migration.id)} AND status = 'applied')
           THEN RAISE EXCEPTION 'plumbline: applied by another process meanwhile'; END IF; END $plumbline$`,
       ])
       rowExists = opened[1]?.[0] !== undefined
@@ -373,9 +375,4 @@ function describe(error: unknown): string {
     : error instanceof Error
       ? error.message
       : String(error)
-}
-
-/** A PostgreSQL text literal that reads the same whatever `standard_conforming_strings` says. */
-function quoteText(value: string): string {
-  return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
 }

@@ -1,5 +1,4 @@
-import type { DialectName } from '../config/connection-url.js'
-import { createSchema, objectKey, type Schema, type SchemaObject } from '../schema/model.js'
+import { objectKey, type Schema, type SchemaObject } from '../schema/model.js'
 
 /** What one revision did to the schema: the objects it created, dropped and changed. */
 export interface RevisionDelta {
@@ -26,26 +25,6 @@ export function computeDelta(before: Schema, after: Schema): RevisionDelta {
   return Object.freeze({ created, dropped: [...beforeByKey.values()], changed })
 }
 
-/** Applies a delta to a schema: the inverse of {@link computeDelta}. */
-export function applyDelta(dialect: DialectName, before: Schema, delta: RevisionDelta): Schema {
-  const byKey = new Map(before.objects.map((o) => [objectKey(o), o] as const))
-  for (const object of delta.dropped) byKey.delete(objectKey(object))
-  for (const { after } of delta.changed) byKey.set(objectKey(after), after)
-  for (const object of delta.created) byKey.set(objectKey(object), object)
-  return createSchema(dialect, byKey.values())
-}
-
-/**
- * Applies a delta that must fit `before` exactly — every object it creates absent, every object
- * it drops or changes present as the delta says it was — or throws, naming the first misfit.
- * Deltas computed from real states always fit; a hand-edited one rarely does.
- */
-export function applyDeltaExactly(dialect: DialectName, before: Schema, delta: RevisionDelta): Schema {
-  const byKey = new Map(before.objects.map((o) => [objectKey(o), o] as const))
-  applyDeltaInPlace(byKey, delta)
-  return createSchema(dialect, byKey.values())
-}
-
 /** A schema held as its objects by key, changed in place by {@link applyDeltaInPlace}. */
 export interface SchemaState {
   get(key: string): SchemaObject | undefined
@@ -54,9 +33,12 @@ export interface SchemaState {
 }
 
 /**
- * Applies a delta, which must fit exactly (see {@link applyDeltaExactly}), to `state` in place:
- * replaying a long history then costs the size of its deltas, not the schema's size at every step.
- * A `Map` is a state; so is an overlay that records changes over a state it leaves alone.
+ * Applies a delta to `state` in place — the inverse of {@link computeDelta} — and requires it to
+ * fit exactly: every object it creates absent, every object it drops or changes present as the
+ * delta says it was; otherwise it throws, naming the first misfit (deltas computed from real
+ * states always fit; a hand-edited one rarely does). Replaying a long history then costs the size
+ * of its deltas, not the schema's size at every step. A `Map` is a state; so is an overlay that
+ * records changes over a state it leaves alone.
  */
 export function applyDeltaInPlace(state: SchemaState, delta: RevisionDelta): void {
   const expectPresent = (object: SchemaObject) => {

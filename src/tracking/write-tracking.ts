@@ -25,10 +25,7 @@ export function timeParam(dialect: DialectName, iso: string): string {
 export async function writeTrackingRow(conn: Connection, row: TrackingRow): Promise<void> {
   const d = conn.dialect
   await conn.query(`DELETE FROM ${MIGRATIONS_TABLE} WHERE revision = ${placeholders(d, 1)}`, [row.revision])
-  await conn.query(
-    `INSERT INTO ${MIGRATIONS_TABLE} (${MIGRATIONS_COLUMNS.join(', ')}) VALUES (${placeholders(d, MIGRATIONS_COLUMNS.length)})`,
-    rowValues(d, row),
-  )
+  await conn.query(insertRowSql(d), rowValues(d, row))
 }
 
 /**
@@ -42,19 +39,20 @@ export async function insertTrackingRowWithEvent(
 ): Promise<void> {
   const d = conn.dialect
   if (d !== 'postgres') {
-    await conn.query(
-      `INSERT INTO ${MIGRATIONS_TABLE} (${MIGRATIONS_COLUMNS.join(', ')}) VALUES (${placeholders(d, MIGRATIONS_COLUMNS.length)})`,
-      rowValues(d, row),
-    )
+    await conn.query(insertRowSql(d), rowValues(d, row))
     await appendEvent(conn, event)
     return
   }
   const values = rowValues(d, row)
   await conn.query(
     `WITH logged AS (INSERT INTO ${EVENTS_TABLE} (${EVENT_COLUMNS.join(', ')}) VALUES (${placeholders(d, EVENT_COLUMNS.length, values.length + 1)}))
-    INSERT INTO ${MIGRATIONS_TABLE} (${MIGRATIONS_COLUMNS.join(', ')}) VALUES (${placeholders(d, values.length)})`,
+    ${insertRowSql(d)}`,
     [...values, ...eventValues(d, event)],
   )
+}
+
+function insertRowSql(d: DialectName): string {
+  return `INSERT INTO ${MIGRATIONS_TABLE} (${MIGRATIONS_COLUMNS.join(', ')}) VALUES (${placeholders(d, MIGRATIONS_COLUMNS.length)})`
 }
 
 function rowValues(d: DialectName, row: TrackingRow): unknown[] {

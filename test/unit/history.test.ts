@@ -3,9 +3,14 @@ import { isPlumblineError } from '../../src/errors/plumbline-error.js'
 import { parseHistoryFile, renderHistoryFile } from '../../src/history/history-file.js'
 import { historyFreshness } from '../../src/history/history-freshness.js'
 import type { History } from '../../src/history/history-model.js'
-import { applyDelta, computeDelta, isEmptyDelta, touchedKeys } from '../../src/history/revision-delta.js'
+import {
+  applyDeltaInPlace,
+  computeDelta,
+  isEmptyDelta,
+  touchedKeys,
+} from '../../src/history/revision-delta.js'
 import { fingerprint } from '../../src/schema/fingerprint.js'
-import { createSchema, type SchemaObject } from '../../src/schema/model.js'
+import { createSchema, objectKey, type SchemaObject } from '../../src/schema/model.js'
 import type { Migration } from '../../src/source/migration.js'
 
 const t = (name: string): SchemaObject => ({ kind: 'table', name, definition: '' })
@@ -99,7 +104,9 @@ describe('revision deltas', () => {
   it('rebuild every schema when applied in order', () => {
     let schema = s0
     for (const target of [s1, s2, s3, s0]) {
-      schema = applyDelta('sqlite', schema, computeDelta(schema, target))
+      const state = new Map(schema.objects.map((o) => [objectKey(o), o] as const))
+      applyDeltaInPlace(state, computeDelta(schema, target))
+      schema = createSchema('sqlite', state.values())
       expect(fingerprint(schema)).toBe(fingerprint(target))
     }
   })

@@ -156,13 +156,10 @@ async function introspectPrepared(
   )
 }
 
-/** The rows of the prepared catalog statements' `EXECUTE`s, in one round trip where possible. */
+/** The rows of the prepared catalog statements' `EXECUTE`s, in one round trip. */
 async function readPrepared(conn: Connection, executes: ReadonlyArray<string>): Promise<CatalogRow[]> {
   if (executes.length === 0) return []
-  if (conn.executeBatch) return (await conn.executeBatch(executes)).flat() as unknown as CatalogRow[]
-  const rows: CatalogRow[] = []
-  for (const sql of executes) rows.push(...(await conn.query<CatalogRow & Row>(sql)))
-  return rows
+  return (await conn.executeBatch!(executes)).flat() as unknown as CatalogRow[]
 }
 
 function toObject(row: CatalogRow): SchemaObject {

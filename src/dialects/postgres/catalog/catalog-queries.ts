@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { ObjectKind } from '../../../schema/model.js'
+import { postgresTextLiteral } from '../text-literal.js'
 import { READ_ALL } from './catalog-sql.js'
 import { COLUMNS_QUERY } from './columns-query.js'
 import { CONSTRAINTS_QUERY } from './constraints-query.js'
@@ -132,9 +133,8 @@ export const PREPARE_CATALOG = PREPARED_FAMILIES.map(
 /**
  * The `EXECUTE`s of the prepared catalog statements for `only`, one per family that holds
  * objects of `kinds` (every family without); without `details`, statements that leave objects'
- * details out (the server then skips what only they need, such as an index's columns one by one). The utility statement takes no bind parameters, so
- * the names go in as literals: E-strings with backslashes and quotes escaped read the same
- * whatever `standard_conforming_strings` says.
+ * details out (the server then skips what only they need, such as an index's columns one by one).
+ * The utility statement takes no bind parameters, so the names go in as literals.
  */
 export function executeCatalog(
   only: ReadonlyArray<{ readonly schema?: string; readonly name: string }>,
@@ -150,9 +150,7 @@ export function executeCatalog(
 }
 
 function textArray(values: ReadonlyArray<string | null>): string {
-  const literal = (v: string | null) =>
-    v === null ? 'NULL' : `E'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
-  return `ARRAY[${values.map(literal).join(', ')}]::text[]`
+  return `ARRAY[${values.map((v) => (v === null ? 'NULL' : postgresTextLiteral(v))).join(', ')}]::text[]`
 }
 
 /**
