@@ -110,10 +110,17 @@ function sqliteTarget(path: string, cwd: string, shown: string): SqliteTarget {
   return { dialect: 'sqlite', path: resolved, redacted: shown, secrets: [] }
 }
 
+/** A server URL whose authority has credentials and no host: scheme and user, then the rest. */
+const HOSTLESS = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@]*)@((?::\d*)?(?:[/?#].*)?)$/i
+const NO_HOST = 'plumbline.no-host.invalid'
+
 function parseServer(raw: string, dialect: 'postgres' | 'mysql', defaultPort: number): ServerTarget {
   let url: URL
+  // `postgresql://user@/app?host=/var/run/postgresql` (a socket directory, as libpq reads it): the
+  // URL parser refuses credentials without a host, so the empty host is held by a placeholder.
+  const hostless = HOSTLESS.exec(raw)
   try {
-    url = new URL(raw)
+    url = new URL(hostless ? `${hostless[1]}@${NO_HOST}${hostless[2]}` : raw)
   } catch (cause) {
     throw new PlumblineError({
       code: 'URL_INVALID',
@@ -138,7 +145,7 @@ function parseServer(raw: string, dialect: 'postgres' | 'mysql', defaultPort: nu
   const secrets = password === undefined ? [] : [...new Set([password, url.password])]
   const redactedUrl = new URL(url.href)
   if (redactedUrl.password !== '') redactedUrl.password = '***'
-  const redacted = redactedUrl.href
+  const redacted = hostless ? redactedUrl.href.replace(`@${NO_HOST}`, '@') : redactedUrl.href
   const params: Record<string, string> = {}
   let socketHost: string | undefined
   for (const [key, value] of url.searchParams) {
@@ -151,12 +158,12 @@ function parseServer(raw: string, dialect: 'postgres' | 'mysql', defaultPort: nu
       })
     } else params[key] = value
   }
-  const host = socketHost ?? decode(url.hostname, 'host').replace(/^\[(.*)\]$/, '$1')
+  const host = socketHost ?? (hostless ? '' : decode(url.hostname, 'host').replace(/^\[(.*)\]$/, '$1'))
   if (host === '') {
     throw new PlumblineError({
       code: 'URL_INVALID',
       message: `${JSON.stringify(redacted)} names no host`,
-      hint: ACCEPTED_FORMS,
+      hint: `${ACCEPTED_FORMS}; a Unix socket directory goes in a host parameter: ${url.protocol}//user@/database?host=/var/run/postgresql`,
     })
   }
   const port = url.port === '' ? defaultPort : Number(url.port)

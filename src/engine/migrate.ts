@@ -8,7 +8,7 @@ import type { Diagnosis, State } from '../state/diagnosis.js'
 import { trackingTablesDdl } from '../tracking/tracking-tables.js'
 import { observe } from './observe.js'
 import { type Misfit, preflight } from './preflight.js'
-import { quickHealthy } from './quick-health.js'
+import { quickHealthy, recordHealthyCatalog } from './quick-health.js'
 import { stateRefusal } from './refusal.js'
 import type { Session } from './session.js'
 import { DEFAULT_LOCK_TIMEOUT_MS, withMigrationLock } from './with-lock.js'
@@ -71,6 +71,7 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
         }
         throw stateRefusal('up', diagnosis)
       }
+      if (diagnosis.state === 'healthy' && !options.dryRun) await recordHealthyCatalog(session)
       const upTo =
         options.to === undefined ? diagnosis.pending.length : diagnosis.pending.indexOf(options.to) + 1
       if (options.to !== undefined && upTo === 0) {

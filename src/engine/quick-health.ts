@@ -1,7 +1,9 @@
-import type { Connection, Dialect } from '../dialects/dialect.js'
-import { hashCatalogText } from '../execute/catalog-fingerprint.js'
+import type { Connection, Dialect, Row } from '../dialects/dialect.js'
+import { hashCatalogText, readCatalogFingerprint } from '../execute/catalog-fingerprint.js'
 import type { MigrationChecksum } from '../source/load-migrations.js'
 import { MIGRATIONS_TABLE } from '../tracking/tracking-tables.js'
+import { placeholders } from '../tracking/write-tracking.js'
+import type { Session } from './session.js'
 
 /**
  * The healthy path in one round trip: the tracking rows and the server-side catalog fingerprint
@@ -28,7 +30,8 @@ export async function quickHealthy(
     catalog_fingerprint: unknown
   }>
   try {
-    rows = await conn.query(
+    rows = await readHealthRows(
+      conn,
       `SELECT 1 AS catalog, ${dialect.catalogFingerprintSql} AS f, NULL AS revision, NULL AS checksum, NULL AS status, NULL AS catalog_fingerprint
        UNION ALL
        SELECT 0, NULL, revision, checksum, status, catalog_fingerprint FROM ${MIGRATIONS_TABLE}`,
@@ -48,5 +51,61 @@ export async function quickHealthy(
   return (
     typeof head.catalog_fingerprint === 'string' &&
     head.catalog_fingerprint === hashCatalogText(String(catalog.f ?? ''))
+  )
+}
+
+/**
+ * The statement prepared on a PostgreSQL session, by name, and the session epoch it was prepared
+ * in (`PostgresConnection.sessionEpoch` changes when a statement may have dropped it).
+ */
+const preparedOn = new WeakMap<Connection, { readonly epoch: number; readonly name: string }>()
+let prepared = 0
+
+function epochOf(conn: Connection): number {
+  return (conn as { sessionEpoch?: number }).sessionEpoch ?? 0
+}
+
+/**
+ * Runs the healthy path's statement. On PostgreSQL, where planning the catalog read costs more
+ * than a round trip's worth, a session prepares it with the first check (PREPARE and EXECUTE in
+ * one round trip) and executes it by name after: a no-op `up` in an open session plans nothing.
+ * A name is never reused, so a statement that failed (no tracking table yet) or was dropped is
+ * simply prepared again under a new one.
+ */
+async function readHealthRows<R extends Row>(conn: Connection, sql: string): Promise<R[]> {
+  if (conn.dialect !== 'postgres' || conn.executeBatch === undefined) return conn.query<R>(sql)
+  const known = preparedOn.get(conn)
+  if (known !== undefined && known.epoch === epochOf(conn)) {
+    try {
+      return await conn.query<R>(`EXECUTE ${known.name}`)
+    } catch (error) {
+      preparedOn.delete(conn)
+      throw error
+    }
+  }
+  const name = `plumbline_health_${++prepared}`
+  const epoch = epochOf(conn)
+  const [, rows] = await conn.executeBatch([`PREPARE ${name} AS ${sql}`, `EXECUTE ${name}`])
+  preparedOn.set(conn, { epoch, name })
+  return (rows ?? []) as R[]
+}
+
+/**
+ * Once a full diagnosis under the migration lock found the database healthy: records the live
+ * catalog fingerprint on the head revision's row when it is not the one recorded there (an
+ * unmanaged extra object, a catalog changed by maintenance that reads as a change, a fingerprint
+ * that another plumbline version computes differently), so the next start takes the
+ * one-round-trip path again instead of diagnosing every time.
+ */
+export async function recordHealthyCatalog(session: Session): Promise<void> {
+  const { conn, dialect, migrations } = session
+  if (await quickHealthy(conn, dialect, migrations)) return
+  const head = migrations.at(-1)
+  if (!head) return
+  const fingerprint = await readCatalogFingerprint(conn, dialect)
+  const d = dialect.name
+  await conn.query(
+    `UPDATE ${MIGRATIONS_TABLE} SET catalog_fingerprint = ${placeholders(d, 1)} WHERE revision = ${placeholders(d, 1, 2)}`,
+    [fingerprint, head.id],
   )
 }

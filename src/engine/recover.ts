@@ -1,13 +1,10 @@
 import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
-import { readCatalogFingerprint } from '../execute/catalog-fingerprint.js'
 import { executePlan, type Outcome } from '../execute/execute-plan.js'
 import type { Plan, PlanStep } from '../plan/plan.js'
 import type { Diagnosis } from '../state/diagnosis.js'
-import { MIGRATIONS_TABLE } from '../tracking/tracking-tables.js'
-import { placeholders } from '../tracking/write-tracking.js'
 import { type BackupMode, type BackupResult, backupDatabase } from './backup.js'
 import { diagnoseSession } from './diagnose.js'
-import { quickHealthy } from './quick-health.js'
+import { recordHealthyCatalog } from './quick-health.js'
 import type { Session } from './session.js'
 import { DEFAULT_LOCK_TIMEOUT_MS, withMigrationLock } from './with-lock.js'
 
@@ -144,28 +141,14 @@ export async function recover(session: Session, options: RecoverOptions = {}): P
       }
       ;({ diagnosis, plan } = await diagnoseSession(session, { migrate: migrateAfter, lockHeld: true }))
     }
-    if (diagnosis.state === 'healthy') await refreshCatalogFingerprint(session)
+    // The head row's catalog fingerprint describes the catalog as it was when that revision was
+    // applied: record the healthy one, so the next start takes the one-round-trip path.
+    if (diagnosis.state === 'healthy') await recordHealthyCatalog(session)
     return { ok: diagnosis.state === 'healthy', rounds, final: diagnosis, backup }
   }).catch((error: unknown) => {
     if (!isPlumblineError(error)) throw error
     return { ok: false, rounds, final: rounds.at(-1)?.diagnosis ?? null, backup, error }
   })
-}
-
-/**
- * After a recovery the head row's catalog fingerprint describes the catalog as it was when that
- * revision was applied; record the healthy catalog, so the next start takes the one-round-trip path.
- */
-async function refreshCatalogFingerprint(session: Session): Promise<void> {
-  if (await quickHealthy(session.conn, session.dialect, session.migrations)) return
-  const head = session.migrations.at(-1)
-  if (!head) return
-  const fingerprint = await readCatalogFingerprint(session.conn, session.dialect)
-  const d = session.dialect.name
-  await session.conn.query(
-    `UPDATE ${MIGRATIONS_TABLE} SET catalog_fingerprint = ${placeholders(d, 1)} WHERE revision = ${placeholders(d, 1, 2)}`,
-    [fingerprint, head.id],
-  )
 }
 
 /** Why a plan is not safe to run unattended, or `null` (contract §7: `recover: 'safe'`). */

@@ -129,6 +129,35 @@ for (const target of dialectTargets()) {
       }
     })
 
+    it('a no-op up that had to diagnose records the healthy catalog, and the next is one round trip', async () => {
+      await migrate({ url, dir })
+      // An unmanaged object: healthy (with a warning), but not the catalog recorded at apply.
+      await conn.execute('CREATE INDEX idx_mine_display_name ON users (display_name)')
+      const session = await openSession({ url, dir })
+      try {
+        expect(await quickHealthy(session.conn, session.dialect, session.migrations)).toBe(false)
+        const diagnosed = await migrateSession(session)
+        expect(diagnosed).toMatchObject({ ok: true, state: 'healthy', applied: [] })
+        expect(diagnosed.diagnosis?.problems).toEqual([
+          expect.objectContaining({
+            code: 'EXTRA_OBJECT',
+            object: expect.objectContaining({ name: 'idx_mine_display_name' }),
+          }),
+        ])
+        const before = session.conn.roundTrips
+        const noop = await migrateSession(session)
+        expect(noop).toMatchObject({ ok: true, state: 'healthy', applied: [] })
+        expect(noop.diagnosis).toBeUndefined()
+        expect(session.conn.roundTrips - before).toBe(1)
+        // --dry-run writes nothing: after one more unmanaged change, it leaves the record alone.
+        await conn.execute(dropIndexSql(target.dialect, 'idx_mine_display_name', 'users'))
+        expect(await migrateSession(session, { dryRun: true })).toMatchObject({ ok: true, state: 'healthy' })
+        expect(await quickHealthy(session.conn, session.dialect, session.migrations)).toBe(false)
+      } finally {
+        await session.close()
+      }
+    })
+
     it('applies up to and including --to, and leaves the rest pending', async () => {
       const result = await migrate({ url, dir, to: INDEXES })
       expect(result.applied.map((a) => a.revision)).toEqual([INIT, INDEXES])
@@ -273,6 +302,57 @@ for (const target of dialectTargets()) {
           }
         } finally {
           rmSync(own, { recursive: true, force: true })
+        }
+      })
+
+      it('connects through the Unix socket a URL names as libpq does: user@, no host, ?host=<directory>', async () => {
+        const [setting] = await conn.query<{ dirs: string }>(
+          "SELECT current_setting('unix_socket_directories') AS dirs",
+        )
+        const socketDir = setting!.dirs.split(',')[0]!.trim()
+        expect(socketDir).toMatch(/^\//)
+        const tcp = new URL(url)
+        const credentials = `${tcp.username || 'postgres'}${tcp.password ? `:${tcp.password}` : ''}`
+        const socketUrl = `postgresql://${credentials}@:${tcp.port || 5432}${tcp.pathname}?host=${socketDir}`
+        expect(await migrate({ url: socketUrl, dir, to: INIT })).toMatchObject({ ok: true })
+        const found = await diagnose({ url: socketUrl, dir })
+        expect(found.diagnosis).toMatchObject({ state: 'pending', tracked: { revision: INIT } })
+        const [via] = await conn.query<{ n: string }>(
+          "SELECT count(*) AS n FROM plumbline_migrations WHERE status = 'applied'",
+        )
+        expect(Number(via!.n)).toBe(1)
+      })
+
+      it('an open session prepares the healthy check once, and again after its statements were dropped', async () => {
+        await migrate({ url, dir })
+        const session = await openSession({ url, dir })
+        const held = async () =>
+          (
+            await session.conn.query<{ name: string }>(
+              "SELECT name FROM pg_prepared_statements WHERE name LIKE 'plumbline\\_health\\_%'",
+            )
+          ).map((r) => r.name)
+        try {
+          const check = async () => {
+            const before = session.conn.roundTrips
+            expect(await quickHealthy(session.conn, session.dialect, session.migrations)).toBe(true)
+            expect(session.conn.roundTrips - before).toBe(1)
+          }
+          await check()
+          const first = await held()
+          expect(first).toHaveLength(1)
+          await check()
+          expect(await held()).toEqual(first)
+          await session.conn.execute('DEALLOCATE ALL')
+          await check()
+          const again = await held()
+          expect(again).toHaveLength(1)
+          expect(again).not.toEqual(first)
+          // A catalog change is still seen through the prepared statement.
+          await conn.execute('CREATE INDEX idx_mine_display_name ON users (display_name)')
+          expect(await quickHealthy(session.conn, session.dialect, session.migrations)).toBe(false)
+        } finally {
+          await session.close()
         }
       })
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseConnectionUrl } from '../../src/config/connection-url.js'
 import type { Connection, Dialect } from '../../src/dialects/dialect.js'
 import { dialectFor } from '../../src/dialects/registry.js'
+import { readCatalogFingerprint } from '../../src/execute/catalog-fingerprint.js'
 import { diff, isEmptyDiff } from '../../src/schema/diff.js'
 import { fingerprint } from '../../src/schema/fingerprint.js'
 import { objectKey, type Schema } from '../../src/schema/model.js'
@@ -27,13 +28,23 @@ async function build(
 
 class Rollback extends Error {}
 
+/** What the model and the healthy path's server-side catalog fingerprint see. */
+interface Seen {
+  readonly schema: Schema
+  readonly catalog: string
+}
+
+async function see(dialect: Dialect, conn: Connection): Promise<Seen> {
+  return { schema: await dialect.introspect(conn), catalog: await readCatalogFingerprint(conn, dialect) }
+}
+
 /** Runs `change` inside a transaction, introspects, and rolls the change back. */
-async function introspectWith(dialect: Dialect, conn: Connection, change: string): Promise<Schema> {
-  let changed: Schema | undefined
+async function introspectWith(dialect: Dialect, conn: Connection, change: string): Promise<Seen> {
+  let changed: Seen | undefined
   await conn
     .transaction(async () => {
       await conn.execute(change)
-      changed = await dialect.introspect(conn)
+      changed = await see(dialect, conn)
       throw new Rollback()
     })
     .catch((e) => {
@@ -51,14 +62,14 @@ async function introspectOnCopy(
   dialect: Dialect,
   base: ReadonlyArray<string>,
   change: string,
-): Promise<{ before: Schema; changed: Schema }> {
+): Promise<{ before: Seen; changed: Seen }> {
   const copy = await createFreshDatabase(target)
   try {
     const conn = await build(copy, dialect, base)
     try {
-      const before = await dialect.introspect(conn)
+      const before = await see(dialect, conn)
       await conn.execute(change)
-      return { before, changed: await dialect.introspect(conn) }
+      return { before, changed: await see(dialect, conn) }
     } finally {
       await conn.close()
     }
@@ -75,12 +86,14 @@ for (const target of dialectTargets()) {
     let second: FreshDatabase
     let conn: Connection
     let base: Schema
+    /** The server-side catalog fingerprint of `first`: comparable only within one database. */
+    let baseCatalog: string
 
     beforeAll(async () => {
       first = await createFreshDatabase(target)
       second = await createFreshDatabase(target)
       conn = await build(first, dialect, spec.base)
-      base = await dialect.introspect(conn)
+      ;({ schema: base, catalog: baseCatalog } = await see(dialect, conn))
     })
     afterAll(async () => {
       await conn?.close()
@@ -106,9 +119,11 @@ for (const target of dialectTargets()) {
       }
     })
 
-    it('keeps the fingerprint through data, maintenance and a reconnect', async () => {
+    it('keeps the fingerprint and the catalog fingerprint through data, maintenance and a reconnect', async () => {
       const other = await dialect.connect(parseConnectionUrl(second.url))
+      let catalog: string
       try {
+        catalog = await readCatalogFingerprint(other, dialect)
         for (const sql of spec.data) await other.execute(sql)
         for (const sql of spec.maintenance) await other.execute(sql)
       } finally {
@@ -119,6 +134,7 @@ for (const target of dialectTargets()) {
         const schema = await dialect.introspect(again)
         expect(isEmptyDiff(diff(base, schema))).toBe(true)
         expect(fingerprint(schema)).toBe(fingerprint(base))
+        expect(await readCatalogFingerprint(again, dialect)).toBe(catalog)
       } finally {
         await again.close()
       }
@@ -130,14 +146,17 @@ for (const target of dialectTargets()) {
     })
 
     for (const change of spec.cases) {
-      it(`names exactly the changed object: ${change.id}`, async () => {
+      it(`names exactly the changed object, and the catalog fingerprint changes: ${change.id}`, async () => {
         const transactional = dialect.capabilities.transactionalDdl
         const copied = transactional
           ? undefined
           : await introspectOnCopy(target, dialect, spec.base, change.change)
-        const changed = copied?.changed ?? (await introspectWith(dialect, conn, change.change))
-        if (copied !== undefined) expect(fingerprint(copied.before)).toBe(fingerprint(base))
+        const seen = copied?.changed ?? (await introspectWith(dialect, conn, change.change))
+        const changed = seen.schema
+        if (copied !== undefined) expect(fingerprint(copied.before.schema)).toBe(fingerprint(base))
         expect(fingerprint(changed)).not.toBe(fingerprint(base))
+        // The healthy path must not answer "healthy" after any change the model sees.
+        expect(seen.catalog).not.toBe(copied?.before.catalog ?? baseCatalog)
         const d = diff(base, changed)
         const named = [
           ...d.missing.map((o) => ({ as: 'missing', key: objectKey(o) })),
@@ -155,7 +174,10 @@ for (const target of dialectTargets()) {
           .sort((a, b) => a.key.localeCompare(b.key))
         expect(named).toEqual(expected)
         // the rollback restored the base exactly
-        if (transactional) expect(fingerprint(await dialect.introspect(conn))).toBe(fingerprint(base))
+        if (transactional) {
+          expect(fingerprint(await dialect.introspect(conn))).toBe(fingerprint(base))
+          expect(await readCatalogFingerprint(conn, dialect)).toBe(baseCatalog)
+        }
       })
     }
   })

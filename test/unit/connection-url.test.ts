@@ -50,6 +50,24 @@ describe('connection URLs (contract §1)', () => {
     expect(parseConnectionUrl('postgres://u@x/db?host=/var/run/postgresql')).toMatchObject({
       host: '/var/run/postgresql',
     })
+    // libpq's form for a Unix socket: credentials, no host, the socket directory as a parameter.
+    expect(
+      parseConnectionUrl('postgresql://app:s3cret@/app?host=/var/run/postgresql&sslmode=disable'),
+    ).toEqual({
+      dialect: 'postgres',
+      host: '/var/run/postgresql',
+      port: 5432,
+      user: 'app',
+      password: 's3cret',
+      database: 'app',
+      params: { sslmode: 'disable' },
+      redacted: 'postgresql://app:***@/app?host=/var/run/postgresql&sslmode=disable',
+      secrets: ['s3cret'],
+    })
+    expect(parseConnectionUrl('postgres://app@:6432/app?host=/tmp')).toMatchObject({
+      host: '/tmp',
+      port: 6432,
+    })
   })
 
   it('decodes a percent-encoded password and never shows it in the redacted form', () => {
@@ -65,6 +83,10 @@ describe('connection URLs (contract §1)', () => {
     expect(codeOf(() => parseConnectionUrl('oracle://u:p@h/db'))).toBe('DIALECT_UNSUPPORTED')
     expect(codeOf(() => parseConnectionUrl('postgres://u@h'))).toBe('URL_INVALID')
     expect(codeOf(() => parseConnectionUrl('postgres://u:secret@:5432/db'))).toBe('URL_INVALID')
+    expect(codeOf(() => parseConnectionUrl('postgres://u@/db'))).toBe('URL_INVALID')
+    expect(() => parseConnectionUrl('postgres://u:topsecret@/db')).toThrow(
+      '"postgres://u:***@/db" names no host',
+    )
     expect(codeOf(() => parseConnectionUrl('app.txt'))).toBe('URL_INVALID')
     expect(codeOf(() => parseConnectionUrl('sqlite://relative.db'))).toBe('URL_INVALID')
     expect(codeOf(() => parseConnectionUrl('postgres://u:%E0%A4%A@h/db'))).toBe('URL_INVALID')
