@@ -1,5 +1,11 @@
 import { isPlumblineError, PlumblineError } from '../../errors/plumbline-error.js'
-import { createSchema, objectKey, type Schema, type SchemaObject } from '../../schema/model.js'
+import {
+  createSchema,
+  type ObjectKind,
+  objectKey,
+  type Schema,
+  type SchemaObject,
+} from '../../schema/model.js'
 import type { Connection, IntrospectOptions } from '../dialect.js'
 import { type CatalogScope, catalogScope } from './catalog/catalog-scope.js'
 import { checkObjects, checksSql } from './catalog/checks.js'
@@ -7,7 +13,15 @@ import { columnObjects, columnsSql } from './catalog/columns.js'
 import { foreignKeyObject, foreignKeysSql, readForeignKeys } from './catalog/foreign-keys.js'
 import { indexesSql, indexObjects } from './catalog/indexes.js'
 import { partitionSchemes, partitionsSql } from './catalog/partitions.js'
-import { readRelations, relationsSql, tableObject, viewObject } from './catalog/relations.js'
+import {
+  readRelations,
+  relationsSql,
+  tableObject,
+  viewNames,
+  viewObject,
+  viewsSql,
+  withViews,
+} from './catalog/relations.js'
 import { routineObjects, routinesSql } from './catalog/routines.js'
 import { sequenceObjects, sequencesSql } from './catalog/sequences.js'
 import { triggerObjects, triggersSql } from './catalog/triggers.js'
@@ -23,9 +37,12 @@ type Rows = ReadonlyArray<Record<string, unknown>>
  * and its target are two databases with two names that must compare equal.
  *
  * One round trip per family of objects (seven), plus one for the server's version the first
- * time a connection is read, and one more for partitioned tables and for sequences when there
- * are any. With `only`, reads just the named tables, views, sequences and routines (and indexes
- * and triggers of those names) with what belongs to them.
+ * time a connection is read, and one more for views, for partitioned tables and for sequences
+ * when there are any. With `only`, reads just the named tables, views, sequences and routines
+ * with what belongs to them (indexes and triggers through their table, as verification names
+ * them: information_schema looks a table up by its name, but matching an index's or trigger's
+ * own name made it read every table of the database); with `kinds` too, only the
+ * families that hold those kinds (a verification that looks for indexes reads no trigger).
  *
  * @example
  * const schema = await introspectMysql(conn, { only: [{ name: 'goals' }] })
@@ -38,7 +55,16 @@ export async function introspectMysql(conn: Connection, options: IntrospectOptio
   const scope = catalogScope(conn.target.database, server, options.only)
   const read = (family: string, sql: string): Promise<Rows> => catalogRows(conn, family, sql)
 
-  const relations = readRelations(await read('tables, views and sequences', relationsSql(scope)))
+  // With `kinds`, only the families that hold them are read (and those their objects are built
+  // from: a column needs its table's collation, an index the foreign keys and the engine).
+  const wants = (...kinds: ReadonlyArray<ObjectKind>): boolean =>
+    options.kinds === undefined || kinds.some((k) => options.kinds!.includes(k))
+
+  const relationRows = await read('tables, views and sequences', relationsSql(scope))
+  const views = viewNames(relationRows)
+  const relations = readRelations(
+    views.length === 0 ? relationRows : withViews(relationRows, await read('views', viewsSql(scope, views))),
+  )
   const tables = relations.filter((r) => r.kind === 'table')
   const partitioned = tables.filter((r) => r.partitioned).map((r) => r.name)
   const schemes =
@@ -53,18 +79,23 @@ export async function introspectMysql(conn: Connection, options: IntrospectOptio
     else if (relation.kind === 'view') objects.push(viewObject(relation, scope))
   }
   const engines = new Map(relations.map((r) => [r.name, r.engine] as const))
-  if (sequences.length > 0) {
+  if (sequences.length > 0 && wants('sequence')) {
     objects.push(...sequenceObjects(await read('sequences', sequencesSql(scope, sequences)), engines))
   }
   const collations = new Map(tables.map((r) => [r.name, r.collation] as const))
-  objects.push(...columnObjects(await read('columns', columnsSql(scope)), scope, collations))
-  const foreignKeys = readForeignKeys(await read('foreign keys', foreignKeysSql(scope)))
-  objects.push(...foreignKeys.map((key) => foreignKeyObject(key, scope)))
-  objects.push(...indexObjects(await read('indexes', indexesSql(scope)), foreignKeys, engines))
-  const checks = checksSql(scope)
+  if (wants('column'))
+    objects.push(...columnObjects(await read('columns', columnsSql(scope)), scope, collations))
+  if (wants('foreign_key', 'index', 'primary_key', 'unique')) {
+    const foreignKeys = readForeignKeys(await read('foreign keys', foreignKeysSql(scope)))
+    if (wants('foreign_key')) objects.push(...foreignKeys.map((key) => foreignKeyObject(key, scope)))
+    if (wants('index', 'primary_key', 'unique'))
+      objects.push(...indexObjects(await read('indexes', indexesSql(scope)), foreignKeys, engines))
+  }
+  const checks = wants('check') ? checksSql(scope) : null
   if (checks !== null) objects.push(...checkObjects(await read('checks', checks)))
-  objects.push(...triggerObjects(await read('triggers', triggersSql(scope))))
-  objects.push(...routineObjects(await read('routines', routinesSql(scope))))
+  if (wants('trigger')) objects.push(...triggerObjects(await read('triggers', triggersSql(scope))))
+  if (wants('function', 'procedure'))
+    objects.push(...routineObjects(await read('routines', routinesSql(scope))))
   return createSchema('mysql', withoutKeyClash(objects, scope))
 }
 

@@ -15,16 +15,21 @@ export interface ForeignKey {
   readonly onUpdate: string
 }
 
-/** Foreign keys, one row per column: one round trip. */
+/**
+ * Foreign keys, one row per column: one round trip. Both information_schema tables are given the
+ * table names as constants in WHERE, and joined by constraint name alone (a foreign key's name is
+ * unique in its database): information_schema looks up a table it is given by name, but given a
+ * join's `r.TABLE_NAME = k.TABLE_NAME` it read every table of the database.
+ */
 export function foreignKeysSql(scope: CatalogScope): string {
   return `SELECT k.TABLE_NAME AS table_name, k.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS column_name,
   k.REFERENCED_TABLE_SCHEMA AS ref_schema, k.REFERENCED_TABLE_NAME AS ref_table, k.REFERENCED_COLUMN_NAME AS ref_column,
   r.DELETE_RULE AS on_delete, r.UPDATE_RULE AS on_update
 FROM information_schema.KEY_COLUMN_USAGE k
-JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON ${inDatabase('r.CONSTRAINT_SCHEMA', scope)}
-  AND r.TABLE_NAME = k.TABLE_NAME AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
 WHERE ${inDatabase('k.TABLE_SCHEMA', scope)} AND k.REFERENCED_TABLE_NAME IS NOT NULL
   AND ${notPlumbline('k.TABLE_NAME')} AND ${selected(scope, 'k.TABLE_NAME')}
+  AND ${inDatabase('r.CONSTRAINT_SCHEMA', scope)} AND ${selected(scope, 'r.TABLE_NAME')}
 ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`
 }
 

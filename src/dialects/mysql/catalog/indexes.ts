@@ -7,7 +7,7 @@ import type { ForeignKey } from './foreign-keys.js'
 
 /**
  * Every index, one row per key part: one round trip for primary keys, unique keys and indexes.
- * An index is selected by its table's name or its own.
+ * An index is selected by its table's name.
  *
  * Server differences: MariaDB 10.6+ can ignore an index (`IGNORED`), MySQL 8 can make it
  * invisible (`IS_VISIBLE`); MySQL 8.0.13+ indexes expressions (`EXPRESSION`, with no column).
@@ -28,7 +28,7 @@ export function indexesSql(scope: CatalogScope): string {
   s.INDEX_TYPE AS index_type, s.INDEX_COMMENT AS comment, ${ignored} AS ignored
 FROM information_schema.STATISTICS s
 WHERE ${inDatabase('s.TABLE_SCHEMA', scope)} AND ${notPlumbline('s.TABLE_NAME')}
-  AND ${selected(scope, 's.TABLE_NAME', 's.INDEX_NAME')}
+  AND ${selected(scope, 's.TABLE_NAME')}
 ORDER BY s.TABLE_NAME, s.INDEX_NAME, s.SEQ_IN_INDEX`
 }
 

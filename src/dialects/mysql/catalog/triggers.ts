@@ -4,13 +4,16 @@ import { type CatalogScope, inDatabase, notPlumbline, selected } from './catalog
 import { text } from './catalog-value.js'
 import { storedBody } from './stored-body.js'
 
-/** Triggers of the database's tables: one round trip. A trigger is selected by its table or its own name. */
+/**
+ * Triggers of the database's tables: one round trip. A trigger is selected by its table, which
+ * information_schema then looks up by name instead of reading every table's triggers.
+ */
 export function triggersSql(scope: CatalogScope): string {
   return `SELECT TRIGGER_NAME AS name, EVENT_OBJECT_TABLE AS table_name, ACTION_TIMING AS timing,
   EVENT_MANIPULATION AS event, ACTION_STATEMENT AS body, ACTION_ORDER AS action_order, SQL_MODE AS sql_mode
 FROM information_schema.TRIGGERS
 WHERE ${inDatabase('TRIGGER_SCHEMA', scope)} AND ${inDatabase('EVENT_OBJECT_SCHEMA', scope)}
-  AND ${notPlumbline('EVENT_OBJECT_TABLE')} AND ${selected(scope, 'EVENT_OBJECT_TABLE', 'TRIGGER_NAME')}`
+  AND ${notPlumbline('EVENT_OBJECT_TABLE')} AND ${selected(scope, 'EVENT_OBJECT_TABLE')}`
 }
 
 /**
