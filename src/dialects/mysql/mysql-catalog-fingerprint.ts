@@ -88,7 +88,9 @@ export const MYSQL_CATALOG_FINGERPRINT = `(SELECT CONCAT(COUNT(*), ':',
       'ACTION_ORDER',
       'MD5(ACTION_STATEMENT)',
     ],
-    `TRIGGER_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE ${NOT_PLUMBLINE}`,
+    // By the table's schema: information_schema looks triggers up by it, and by TRIGGER_SCHEMA
+    // alone read those of every database on the server.
+    `EVENT_OBJECT_SCHEMA = DATABASE() AND TRIGGER_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE ${NOT_PLUMBLINE}`,
   )}
   UNION ALL ${lines(
     'ROUTINES',
