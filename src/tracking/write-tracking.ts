@@ -5,7 +5,10 @@ import { EVENTS_TABLE, MIGRATIONS_COLUMNS, MIGRATIONS_TABLE, trackingTablesDdl }
 
 /** Creates `plumbline_migrations` and `plumbline_events` when they do not exist. */
 export async function ensureTrackingTables(conn: Connection): Promise<void> {
-  for (const ddl of trackingTablesDdl(conn.dialect)) await conn.query(ddl)
+  const ddl = trackingTablesDdl(conn.dialect)
+  // One round trip and one commit where the driver can send several statements at once.
+  if (conn.executeBatch !== undefined) await conn.executeBatch(ddl)
+  else for (const statement of ddl) await conn.query(statement)
 }
 
 /** Positional parameter markers for a dialect: `$1, $2` on PostgreSQL, `?, ?` elsewhere. */
