@@ -26,6 +26,9 @@ export async function connectSqlite(target: SqliteTarget, options: ConnectOption
   return new SqliteConnection(db, target)
 }
 
+/** How many statements a connection keeps prepared. */
+const PREPARED_STATEMENTS = 64
+
 class SqliteConnection implements Connection {
   readonly dialect = 'sqlite' as const
   readonly target: SqliteTarget
@@ -41,10 +44,31 @@ class SqliteConnection implements Connection {
     return this.#roundTrips
   }
 
+  /**
+   * Statements prepared before, by their text: the tracking writes and the verification read run
+   * once per migration, and compiling them again each time cost more than running them. SQLite
+   * compiles a cached statement again by itself when the schema changed under it.
+   */
+  readonly #prepared = new Map<string, Database.Statement>()
+
+  #prepare(sql: string): Database.Statement {
+    let statement = this.#prepared.get(sql)
+    if (statement !== undefined) {
+      // The most recently used last: the first entry is the one to drop.
+      this.#prepared.delete(sql)
+    } else {
+      statement = this.#db.prepare(sql)
+      if (this.#prepared.size >= PREPARED_STATEMENTS)
+        this.#prepared.delete(this.#prepared.keys().next().value!)
+    }
+    this.#prepared.set(sql, statement)
+    return statement
+  }
+
   async query<R extends Row = Row>(sql: string, params: ReadonlyArray<unknown> = []): Promise<R[]> {
     this.#roundTrips++
     try {
-      const statement = this.#db.prepare(sql)
+      const statement = this.#prepare(sql)
       if (statement.reader) return statement.all(...params) as R[]
       statement.run(...params)
       return []
