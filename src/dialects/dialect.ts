@@ -72,6 +72,16 @@ export interface ConnectOptions {
 }
 
 /** The SQL semantics of one database kind, apart from the driver that carries them. */
+/** See {@link Dialect.revisionPrologue}. */
+export interface RevisionPrologue {
+  /** `BEGIN` first; the migration's statements follow them in the same batch. */
+  readonly statements: ReadonlyArray<string>
+  /** The statement whose rows are the revision's tracking row, if it has one. */
+  readonly statusIndex: number
+  /** The statement that fails when another process applied the revision meanwhile. */
+  readonly guardIndex: number
+}
+
 export interface Dialect {
   readonly name: DialectName
   readonly capabilities: DialectCapabilities
@@ -89,6 +99,12 @@ export interface Dialect {
    * target's default character set). Absent: a plain `CREATE DATABASE`.
    */
   shadowDatabaseSql?(target: Connection, name: string): Promise<string>
+  /**
+   * Statements that open a revision's transaction, sent in one round trip with the migration's
+   * statements where the connection can batch them (`Connection.executeBatch`). Absent, or
+   * `undefined` for a revision: its transaction is opened statement by statement.
+   */
+  revisionPrologue?(revision: string): RevisionPrologue | undefined
   /** Turns expected objects back into DDL, to complete a partly applied revision. */
   readonly renderer: DdlRenderer
   /** The migration lock, held on `conn` (the connection that runs the migrations). */

@@ -1,4 +1,3 @@
-import { postgresTextLiteral } from '../dialects/postgres/text-literal.js'
 import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
 import type { RevisionDelta } from '../history/revision-delta.js'
 import { resolveIntegrityConfig } from '../integrity/integrity-config.js'
@@ -90,33 +89,27 @@ export async function applyRevision(
   }
 
   const transactional = migration.transaction && dialect.capabilities.transactionalDdl
-  if (
+  const prologue =
     transactional &&
-    dialect.name === 'postgres' &&
     mode === 'apply' &&
     fromStatement === 0 &&
     migration.kind === 'sql' &&
     migration.checks.before.length === 0 &&
-    conn.executeBatch !== undefined &&
-    !migration.id.includes('$')
-  ) {
+    conn.executeBatch !== undefined
+      ? dialect.revisionPrologue?.(migration.id)
+      : undefined
+  if (prologue !== undefined && migration.kind === 'sql') {
     // One round trip opens the transaction, reads the revision's row, stops if another process
     // applied it meanwhile, and runs the statements; then verification, the row, COMMIT.
     try {
-      const opened = await runMigrationAfter(conn, migration, [
-        'BEGIN',
-        `SELECT status FROM ${MIGRATIONS_TABLE} WHERE revision = ${postgresTextLiteral(migration.id)}`,
-        `DO $plumbline$ BEGIN IF EXISTS (SELECT 1 FROM ${MIGRATIONS_TABLE}
-          WHERE revision = ${postgresTextLiteral(migration.id)} AND status = 'applied')
-          THEN RAISE EXCEPTION 'plumbline: applied by another process meanwhile'; END IF; END $plumbline$`,
-      ])
-      rowExists = opened[1]?.[0] !== undefined
+      const opened = await runMigrationAfter(conn, migration, prologue.statements)
+      rowExists = opened[prologue.statusIndex]?.[0] !== undefined
       for (let done = 1; done <= total; done++) await onStatement(done)
       await finish()
       await conn.execute('COMMIT')
     } catch (error) {
       await conn.execute('ROLLBACK').catch(() => {})
-      if (isPlumblineError(error) && error.details?.batchIndex === 2)
+      if (isPlumblineError(error) && error.details?.batchIndex === prologue.guardIndex)
         return { revision: migration.id, status: 'skipped', ms: 0, statements: 0, verifyMs: 0 }
       await appendEvent(
         conn,

@@ -4,6 +4,7 @@ import { connectPostgres } from './postgres-connection.js'
 import { introspectPostgres } from './postgres-introspector.js'
 import { postgresLock } from './postgres-lock.js'
 import { postgresRenderer } from './postgres-renderer.js'
+import { postgresRevisionPrologue } from './revision-prologue.js'
 
 /** PostgreSQL through node-postgres: transactional DDL, session advisory locks, many schemas. */
 export const postgresDialect: Dialect = Object.freeze<Dialect>({
@@ -14,6 +15,7 @@ export const postgresDialect: Dialect = Object.freeze<Dialect>({
     return connectPostgres(target, options)
   },
   catalogFingerprintSql: POSTGRES_CATALOG_FINGERPRINT,
+  revisionPrologue: postgresRevisionPrologue,
   renderer: postgresRenderer,
   lock: (conn) => postgresLock(conn),
   introspect: (conn, options) => introspectPostgres(conn, options),
