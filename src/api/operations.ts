@@ -1,4 +1,5 @@
 import { parseConnectionUrl } from '../config/connection-url.js'
+import type { Connection, Dialect } from '../dialects/dialect.js'
 import { open } from '../dialects/registry.js'
 import { type BaselineOptions, type BaselineResult, baseline as baselineSession } from '../engine/baseline.js'
 import { type DiagnoseResult, diagnoseSession } from '../engine/diagnose.js'
@@ -135,9 +136,15 @@ export async function ensureHealthy(
 ): Promise<HealthResult> {
   let session: Session | undefined
   try {
-    if (await healthyAtOnce(options)) return { ok: true, state: 'healthy', diagnosis: null, actions: [] }
+    const quick = await healthyAtOnce(options)
+    if (quick === true) return { ok: true, state: 'healthy', diagnosis: null, actions: [] }
     session = await openSession(
-      sessionOptions({ create: options.recover !== 'none', history: 'auto', ...options }),
+      sessionOptions({
+        create: options.recover !== 'none',
+        history: 'auto',
+        ...options,
+        ...(quick === false ? {} : { opened: quick }),
+      }),
     )
     const mode = options.recover ?? 'safe'
     if (mode === 'none') {
@@ -182,9 +189,12 @@ export async function ensureHealthy(
  * statement. `false` sends the caller down the full path, which loads and validates everything
  * and reports what is wrong. A server that cannot be reached or refuses the login is reported
  * from here (trying again would double a connect timeout); a SQLite file that does not exist yet
- * takes the full path, which may create it.
+ * takes the full path, which may create it. Not healthy: the open connection, for the full path to
+ * use instead of connecting again.
  */
-async function healthyAtOnce(options: Target): Promise<boolean> {
+async function healthyAtOnce(
+  options: Target,
+): Promise<true | false | { readonly dialect: Dialect; readonly conn: Connection }> {
   const target = parseConnectionUrl(options.url)
   const listed = await listMigrationChecksums(options.dir)
   let opened: Awaited<ReturnType<typeof open>>
@@ -194,9 +204,14 @@ async function healthyAtOnce(options: Target): Promise<boolean> {
     if (target.dialect === 'sqlite') return false
     throw error
   }
+  let healthy: boolean
   try {
-    return await quickHealthy(opened.conn, opened.dialect, listed)
-  } finally {
+    healthy = await quickHealthy(opened.conn, opened.dialect, listed)
+  } catch (error) {
     await opened.conn.close()
+    throw error
   }
+  if (!healthy) return opened
+  await opened.conn.close()
+  return true
 }

@@ -21,6 +21,11 @@ export interface SessionOptions extends ProjectOptions {
   readonly onProgress?: (event: ProgressEvent) => void
   /** The config's checks and backfills: migrations may name checks as their conditions. */
   readonly integrity?: IntegrityConfig
+  /**
+   * A connection to `url` already open (the start-up check's, when it did not answer "healthy"):
+   * the session uses it instead of connecting again, and closes it, whether it opens or fails.
+   */
+  readonly opened?: { readonly dialect: Dialect; readonly conn: Connection }
 }
 
 /** An open connection with its dialect and migrations; the history is loaded when first needed. */
@@ -41,14 +46,20 @@ const EMPTY_INTEGRITY: IntegrityConfig = resolveIntegrityConfig({})
 /** Opens the database and reads the migrations folder. */
 export async function openSession(options: SessionOptions): Promise<Session> {
   const target = typeof options.url === 'string' ? parseConnectionUrl(options.url) : options.url
-  const migrations = await loadMigrations(options.dir, {
-    dialect: target.dialect,
-    allowEmpty: options.allowEmpty ?? false,
-  })
-  // A migration naming a check the config lacks is refused before anything connects or runs.
+  let migrations: ReadonlyArray<Migration>
   const integrity = options.integrity ?? EMPTY_INTEGRITY
-  for (const m of migrations) assertConditionsDefined(m.id, m.checks, integrity)
-  const { dialect, conn } = await open(target, { create: options.create ?? false })
+  try {
+    migrations = await loadMigrations(options.dir, {
+      dialect: target.dialect,
+      allowEmpty: options.allowEmpty ?? false,
+    })
+    // A migration naming a check the config lacks is refused before anything connects or runs.
+    for (const m of migrations) assertConditionsDefined(m.id, m.checks, integrity)
+  } catch (error) {
+    await options.opened?.conn.close()
+    throw error
+  }
+  const { dialect, conn } = options.opened ?? (await open(target, { create: options.create ?? false }))
   let project: Promise<Project> | undefined
   const loadProject = () => {
     project ??= loadHistory(dialect, target, migrations, options)

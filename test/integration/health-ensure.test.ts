@@ -12,8 +12,10 @@ import { readTracking } from '../../src/tracking/read-tracking.js'
 import {
   auditEvents,
   connect,
+  copyMigrations,
   DROPPED_BY_POINTS_LOG,
   dropIndexes,
+  editFile,
   HABIT_INDEXES,
   HABIT_REVISIONS,
   habitsDir,
@@ -48,6 +50,21 @@ async function oneRoundTrip(url: string, dir: string): Promise<boolean> {
     return healthy
   } finally {
     await session.close()
+  }
+}
+
+/** Sessions on this database other than `conn`'s (always 0 on SQLite, which has no server). */
+async function otherSessions(conn: Connection): Promise<number> {
+  if (conn.dialect === 'sqlite') return 0
+  const sql =
+    conn.dialect === 'postgres'
+      ? 'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()'
+      : 'SELECT count(*) AS n FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()'
+  // A closed connection's server process may take a moment to go.
+  for (let attempt = 0; ; attempt++) {
+    const [row] = await conn.query<{ n: unknown }>(sql)
+    if (Number(row?.n) === 0 || attempt === 20) return Number(row?.n)
+    await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
 
@@ -205,6 +222,20 @@ for (const target of dialectTargets()) {
       })
       expect((await diagnose({ url, dir })).diagnosis.state).toBe('healthy')
       expect(await userRows(conn)).toEqual(before.rows)
+    })
+
+    it('reports a migration file broken after it was applied, and leaves no connection open', async () => {
+      await migrate({ url, dir })
+      const broken = copyMigrations(dir)
+      try {
+        // Not healthy (its checksum changed), so the full path loads the files, and this one does not split.
+        editFile(broken, `${POINTS_LOG}.sql`, (text) => `${text}\nSELECT 'never closed;\n`)
+        const health = await ensureHealthy({ url, dir: broken })
+        expect(health).toMatchObject({ ok: false, state: null, error: { code: 'MIGRATION_SQL_INVALID' } })
+        expect(await otherSessions(conn)).toBe(0)
+      } finally {
+        rmSync(broken, { recursive: true, force: true })
+      }
     })
 
     it('six replicas starting at once on a fresh database end healthy, each migration applied once', async () => {
