@@ -39,6 +39,12 @@ export interface Connection {
    */
   executeBatch?(statements: ReadonlyArray<string>): Promise<Row[][]>
   /**
+   * Where a session keeps prepared statements (PostgreSQL): changes whenever a statement sent
+   * through this connection may have dropped them (`DISCARD`, `DEALLOCATE`), so that whoever
+   * prepared one prepares it again. Absent: nothing is kept.
+   */
+  readonly sessionEpoch?: number
+  /**
    * Copies the database to `dest` while it stays online (SQLite's backup API). Absent where the
    * driver cannot; servers are backed up with their own dump tools instead.
    */

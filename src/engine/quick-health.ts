@@ -2,7 +2,6 @@ import type { Connection, Dialect, Row } from '../dialects/dialect.js'
 import { hashCatalogText, readCatalogFingerprint } from '../execute/catalog-fingerprint.js'
 import type { MigrationChecksum } from '../source/load-migrations.js'
 import { MIGRATIONS_TABLE } from '../tracking/tracking-tables.js'
-import { placeholders } from '../tracking/write-tracking.js'
 import type { Session } from './session.js'
 
 /**
@@ -56,14 +55,10 @@ export async function quickHealthy(
 
 /**
  * The statement prepared on a PostgreSQL session, by name, and the session epoch it was prepared
- * in (`PostgresConnection.sessionEpoch` changes when a statement may have dropped it).
+ * in (`Connection.sessionEpoch`).
  */
 const preparedOn = new WeakMap<Connection, { readonly epoch: number; readonly name: string }>()
 let prepared = 0
-
-function epochOf(conn: Connection): number {
-  return (conn as { sessionEpoch?: number }).sessionEpoch ?? 0
-}
 
 /**
  * Runs the healthy path's statement. On PostgreSQL, where planning the catalog read costs more
@@ -75,7 +70,7 @@ function epochOf(conn: Connection): number {
 async function readHealthRows<R extends Row>(conn: Connection, sql: string): Promise<R[]> {
   if (conn.dialect !== 'postgres' || conn.executeBatch === undefined) return conn.query<R>(sql)
   const known = preparedOn.get(conn)
-  if (known !== undefined && known.epoch === epochOf(conn)) {
+  if (known !== undefined && known.epoch === (conn.sessionEpoch ?? 0)) {
     try {
       return await conn.query<R>(`EXECUTE ${known.name}`)
     } catch (error) {
@@ -84,7 +79,7 @@ async function readHealthRows<R extends Row>(conn: Connection, sql: string): Pro
     }
   }
   const name = `plumbline_health_${++prepared}`
-  const epoch = epochOf(conn)
+  const epoch = conn.sessionEpoch ?? 0
   const [, rows] = await conn.executeBatch([`PREPARE ${name} AS ${sql}`, `EXECUTE ${name}`])
   preparedOn.set(conn, { epoch, name })
   return (rows ?? []) as R[]
@@ -92,20 +87,22 @@ async function readHealthRows<R extends Row>(conn: Connection, sql: string): Pro
 
 /**
  * Once a full diagnosis under the migration lock found the database healthy: records the live
- * catalog fingerprint on the head revision's row when it is not the one recorded there (an
- * unmanaged extra object, a catalog changed by maintenance that reads as a change, a fingerprint
- * that another plumbline version computes differently), so the next start takes the
- * one-round-trip path again instead of diagnosing every time.
+ * catalog fingerprint on the head revision's row where another one is recorded (an unmanaged
+ * extra object, a catalog changed by maintenance that reads as a change, a fingerprint that
+ * another plumbline version computes differently), so the next start takes the one-round-trip
+ * path again instead of diagnosing every time. One catalog read; nothing is written when the
+ * recorded fingerprint is already this one.
  */
 export async function recordHealthyCatalog(session: Session): Promise<void> {
   const { conn, dialect, migrations } = session
-  if (await quickHealthy(conn, dialect, migrations)) return
   const head = migrations.at(-1)
   if (!head) return
   const fingerprint = await readCatalogFingerprint(conn, dialect)
   const d = dialect.name
+  const [set, revision, other] = d === 'postgres' ? ['$1', '$2', '$1'] : ['?', '?', '?']
   await conn.query(
-    `UPDATE ${MIGRATIONS_TABLE} SET catalog_fingerprint = ${placeholders(d, 1)} WHERE revision = ${placeholders(d, 1, 2)}`,
-    [fingerprint, head.id],
+    `UPDATE ${MIGRATIONS_TABLE} SET catalog_fingerprint = ${set}
+     WHERE revision = ${revision} AND (catalog_fingerprint IS NULL OR catalog_fingerprint <> ${other})`,
+    d === 'postgres' ? [fingerprint, head.id] : [fingerprint, head.id, fingerprint],
   )
 }

@@ -89,6 +89,22 @@ export async function applyRevision(
   }
 
   const transactional = migration.transaction && dialect.capabilities.transactionalDdl
+  // Another process applied it while this one waited: nothing of it ran here.
+  const skipped: AppliedRevision = {
+    revision: migration.id,
+    status: 'skipped',
+    ms: 0,
+    statements: 0,
+    verifyMs: 0,
+  }
+  // A transaction that failed left nothing behind: the attempt is an audit event, and the error goes on.
+  const rolledBack = async (error: unknown): Promise<never> => {
+    await appendEvent(
+      conn,
+      event(ctx, 'apply_failed', migration.id, { error: describe(error), rolledBack: true }),
+    ).catch(() => {})
+    throw error
+  }
   const prologue =
     transactional &&
     mode === 'apply' &&
@@ -109,13 +125,8 @@ export async function applyRevision(
       await conn.execute('COMMIT')
     } catch (error) {
       await conn.execute('ROLLBACK').catch(() => {})
-      if (isPlumblineError(error) && error.details?.batchIndex === prologue.guardIndex)
-        return { revision: migration.id, status: 'skipped', ms: 0, statements: 0, verifyMs: 0 }
-      await appendEvent(
-        conn,
-        event(ctx, 'apply_failed', migration.id, { error: describe(error), rolledBack: true }),
-      ).catch(() => {})
-      throw error
+      if (isPlumblineError(error) && error.details?.batchIndex === prologue.guardIndex) return skipped
+      return rolledBack(error)
     }
   } else if (transactional) {
     try {
@@ -136,13 +147,8 @@ export async function applyRevision(
         await finish()
       })
     } catch (error) {
-      if (error === SKIPPED)
-        return { revision: migration.id, status: 'skipped', ms: 0, statements: 0, verifyMs: 0 }
-      await appendEvent(
-        conn,
-        event(ctx, 'apply_failed', migration.id, { error: describe(error), rolledBack: true }),
-      ).catch(() => {})
-      throw error
+      if (error === SKIPPED) return skipped
+      return rolledBack(error)
     }
   } else {
     if (mode === 'apply') await requireConditions(ctx, migration, 'before', false)

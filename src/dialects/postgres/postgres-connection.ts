@@ -47,10 +47,7 @@ class PostgresConnection implements Connection {
     this.target = target
   }
 
-  /**
-   * Changes whenever a statement may have dropped the session's prepared statements (`DISCARD`,
-   * `DEALLOCATE`): introspection then prepares its catalog statement again.
-   */
+  /** See `Connection.sessionEpoch`. */
   sessionEpoch = 0
 
   get roundTrips(): number {

@@ -75,7 +75,12 @@ SELECT pg_catalog.set_config('${PLAN_PAGES}', '${pages}', false)`
 export async function introspectPostgres(conn: Connection, options: IntrospectOptions = {}): Promise<Schema> {
   const only = options.only
   const known = only === undefined ? undefined : preparedOn.get(conn)
-  if (only !== undefined && known !== undefined && known.epoch === epochOf(conn) && conn.executeBatch) {
+  if (
+    only !== undefined &&
+    known !== undefined &&
+    known.epoch === (conn.sessionEpoch ?? 0) &&
+    conn.executeBatch
+  ) {
     return introspectPrepared(conn, only, options, known)
   }
   const [saved] = await conn.query(SAVE_AND_CHECK)
@@ -85,7 +90,8 @@ export async function introspectPostgres(conn: Connection, options: IntrospectOp
     await conn.execute(`${FIX_DEPARSE_SETTINGS}${prepare}`)
     if (only !== undefined) {
       const planned = prepare === '' ? plannedPages(saved) : Number(saved?.pages ?? 0)
-      if (planned !== undefined) preparedOn.set(conn, { epoch: epochOf(conn), plannedPages: planned })
+      if (planned !== undefined)
+        preparedOn.set(conn, { epoch: conn.sessionEpoch ?? 0, plannedPages: planned })
     }
     const query = CATALOG_QUERIES[0]!
     let rows: CatalogRow[]
@@ -111,13 +117,9 @@ export async function introspectPostgres(conn: Connection, options: IntrospectOp
 
 /**
  * Sessions known to hold the prepared catalog statement (since the connection's epoch, see
- * `PostgresConnection.sessionEpoch`), and the catalog size it was planned for.
+ * `Connection.sessionEpoch`), and the catalog size it was planned for.
  */
 const preparedOn = new WeakMap<Connection, { readonly epoch: number; readonly plannedPages: number }>()
-
-function epochOf(conn: Connection): number {
-  return (conn as { sessionEpoch?: number }).sessionEpoch ?? 0
-}
 
 function plannedPages(saved: Readonly<Record<string, unknown>> | undefined): number | undefined {
   return saved?.plan_pages == null || saved.plan_pages === '' ? undefined : Number(saved.plan_pages)
