@@ -68,6 +68,11 @@ export interface IntrospectOptions {
   readonly kinds?: ReadonlyArray<ObjectKind>
   /** `false`: the caller compares definitions only, and objects may come without `details`. */
   readonly details?: boolean
+  /**
+   * The connection is inside a transaction block the caller opened: the read may scope what it
+   * changes of the session to a savepoint it rolls back (PostgreSQL's fixed settings).
+   */
+  readonly inTransaction?: boolean
 }
 
 /** Connects with or without creating the database (SQLite creates a missing file only when asked). */
@@ -109,8 +114,11 @@ export interface Dialect {
    * Statements that open a revision's transaction, sent in one round trip with the migration's
    * statements where the connection can batch them (`Connection.executeBatch`). Absent, or
    * `undefined` for a revision: its transaction is opened statement by statement.
+   *
+   * `durable: false` when another revision of the same run follows: its commit need not wait for
+   * the disk, since the last revision's commit (which does) makes every earlier one durable too.
    */
-  revisionPrologue?(revision: string): RevisionPrologue | undefined
+  revisionPrologue?(revision: string, options: { readonly durable: boolean }): RevisionPrologue | undefined
   /** Turns expected objects back into DDL, to complete a partly applied revision. */
   readonly renderer: DdlRenderer
   /** The migration lock, held on `conn` (the connection that runs the migrations). */

@@ -1,3 +1,4 @@
+import type { Row } from '../dialects/dialect.js'
 import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
 import type { RevisionDelta } from '../history/revision-delta.js'
 import { resolveIntegrityConfig } from '../integrity/integrity-config.js'
@@ -6,8 +7,10 @@ import type { Migration } from '../source/migration.js'
 import type { TrackingRow } from '../tracking/tracking-model.js'
 import { MIGRATIONS_TABLE } from '../tracking/tracking-tables.js'
 import {
+  type AuditEvent,
   appendEvent,
   insertTrackingRowWithEvent,
+  insertTrackingRowWithEventSql,
   placeholders,
   writeTrackingRow,
 } from '../tracking/write-tracking.js'
@@ -41,12 +44,16 @@ const SKIPPED = Symbol('skipped')
  * the delta touches → compare → tracking row → commit; any mismatch rolls everything back and the
  * revision is simply pending again. Without one: a `running` row first, the statement count after
  * each statement (the journal), then `applied` — or an honest `partial`/`failed` row with the error.
+ *
+ * `durable: false` tells it that another revision of the same run follows; where the dialect can,
+ * its commit then does not wait for the disk (see `Dialect.revisionPrologue`).
  */
 export async function applyRevision(
   ctx: ExecutionContext,
   migration: Migration,
   mode: ApplyMode,
   fromStatement = 0,
+  { durable = true }: { readonly durable?: boolean } = {},
 ): Promise<AppliedRevision> {
   const { conn, dialect } = ctx
   const at = ctx.history.revisions.findIndex((r) => r.id === migration.id)
@@ -62,9 +69,9 @@ export async function applyRevision(
   }
   // Whether the revision has a tracking row to replace (known under the lock, in the transaction).
   let rowExists = true
-  const finish = async (): Promise<TrackingRow> => {
-    const v = performance.now()
-    const mismatch = await checkDelta(conn, dialect, revision.delta)
+  // Verifies the revision and builds its row and audit event (`verify` starts the clock).
+  const verified = async (): Promise<{ row: TrackingRow; applied: AuditEvent }> => {
+    const mismatch = await checkDelta(conn, dialect, revision.delta, { inTransaction: transactional })
     if (!isCleanDelta(mismatch)) throw verificationFailed(migration.id, mismatch, transactional)
     await requireConditions(ctx, migration, 'after', transactional)
     // Only the head revision's row is ever compared with the live catalog (the healthy path):
@@ -80,12 +87,16 @@ export async function applyRevision(
       catalogFingerprint: catalog,
     })
     const applied = event(ctx, mode === 'apply' ? 'apply' : mode, migration.id, { statements, row })
+    return { row, applied }
+  }
+  const finish = async (): Promise<void> => {
+    const v = performance.now()
+    const { row, applied } = await verified()
     if (rowExists) {
       await writeTrackingRow(conn, row)
       await appendEvent(conn, applied)
     } else await insertTrackingRowWithEvent(conn, row, applied)
     verifyMs = performance.now() - v
-    return row
   }
 
   const transactional = migration.transaction && dialect.capabilities.transactionalDdl
@@ -112,20 +123,31 @@ export async function applyRevision(
     migration.kind === 'sql' &&
     migration.checks.before.length === 0 &&
     conn.executeBatch !== undefined
-      ? dialect.revisionPrologue?.(migration.id)
+      ? dialect.revisionPrologue?.(migration.id, { durable })
       : undefined
   if (prologue !== undefined && migration.kind === 'sql') {
     // One round trip opens the transaction, reads the revision's row, stops if another process
-    // applied it meanwhile, and runs the statements; then verification, the row, COMMIT.
+    // applied it meanwhile, and runs the statements; then verification; then the row (with its
+    // audit event) and COMMIT in one more.
+    let opened: Row[][] | undefined
     try {
-      const opened = await runMigrationAfter(conn, migration, prologue.statements)
+      opened = await runMigrationAfter(conn, migration, prologue.statements)
       rowExists = opened[prologue.statusIndex]?.[0] !== undefined
       for (let done = 1; done <= total; done++) await onStatement(done)
-      await finish()
-      await conn.execute('COMMIT')
+      if (rowExists) {
+        await finish()
+        await conn.execute('COMMIT')
+      } else {
+        const v = performance.now()
+        const { row, applied } = await verified()
+        await conn.executeBatch!([insertTrackingRowWithEventSql(row, applied), 'COMMIT'])
+        verifyMs = performance.now() - v
+      }
     } catch (error) {
       await conn.execute('ROLLBACK').catch(() => {})
-      if (isPlumblineError(error) && error.details?.batchIndex === prologue.guardIndex) return skipped
+      const guarded =
+        opened === undefined && isPlumblineError(error) && error.details?.batchIndex === prologue.guardIndex
+      if (guarded) return skipped
       return rolledBack(error)
     }
   } else if (transactional) {

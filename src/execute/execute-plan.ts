@@ -53,7 +53,7 @@ export async function executePlan(ctx: ExecutionContext, plan: Plan): Promise<Ou
     })
     const clock = performance.now()
     try {
-      const applied = await runStep(ctx, step)
+      const applied = await runStep(ctx, step, !plan.steps.slice(index + 1).some(appliesRevision))
       const status: StepStatus = applied?.status === 'skipped' ? 'skipped' : 'done'
       const ms = performance.now() - clock
       outcomes.push({ step, status, ms, ...(applied ? { applied } : {}) })
@@ -75,7 +75,17 @@ export async function executePlan(ctx: ExecutionContext, plan: Plan): Promise<Ou
   return { ok: true, steps: outcomes }
 }
 
-async function runStep(ctx: ExecutionContext, step: PlanStep): Promise<AppliedRevision | undefined> {
+/** Steps that run a revision's statements in a transaction of their own. */
+function appliesRevision(step: PlanStep): boolean {
+  return ['apply_migration', 'rerun_revision', 'resume_migration'].includes(step.action)
+}
+
+/** `last`: no later step of the plan runs a revision (see `applyRevision`'s `durable`). */
+async function runStep(
+  ctx: ExecutionContext,
+  step: PlanStep,
+  last: boolean,
+): Promise<AppliedRevision | undefined> {
   const migration = (id: string) => {
     const m = ctx.migrations.find((x) => x.id === id)
     if (!m)
@@ -90,11 +100,11 @@ async function runStep(ctx: ExecutionContext, step: PlanStep): Promise<AppliedRe
       await ensureTrackingTables(ctx.conn)
       return undefined
     case 'apply_migration':
-      return applyRevision(ctx, migration(step.revision), 'apply')
+      return applyRevision(ctx, migration(step.revision), 'apply', 0, { durable: last })
     case 'rerun_revision':
-      return applyRevision(ctx, migration(step.revision), 'rerun')
+      return applyRevision(ctx, migration(step.revision), 'rerun', 0, { durable: last })
     case 'resume_migration':
-      return applyRevision(ctx, migration(step.revision), 'resume', step.fromStatement)
+      return applyRevision(ctx, migration(step.revision), 'resume', step.fromStatement, { durable: last })
     case 'revert_migration':
       return revertRevision(ctx, migration(step.revision))
     case 'record_applied':

@@ -19,6 +19,7 @@ export async function checkDelta(
   conn: Connection,
   dialect: Dialect,
   delta: RevisionDelta,
+  { inTransaction = false }: { readonly inTransaction?: boolean } = {},
 ): Promise<DeltaMismatch> {
   const wanted = [...delta.created, ...delta.changed.map((c) => c.after)]
   if (wanted.length === 0 && delta.dropped.length === 0) return { missing: [], changed: [], remaining: [] }
@@ -27,6 +28,7 @@ export async function checkDelta(
     only: relationsOf(touched),
     kinds: [...new Set(touched.map((o) => o.kind))],
     details: false,
+    inTransaction,
   })
   const byKey = new Map(live.objects.map((o) => [objectKey(o), o] as const))
   const missing: SchemaObject[] = []

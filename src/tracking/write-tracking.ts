@@ -1,5 +1,6 @@
 import type { DialectName } from '../config/connection-url.js'
 import type { Connection } from '../dialects/dialect.js'
+import { postgresTextLiteral } from '../dialects/postgres/text-literal.js'
 import type { TrackingRow } from './tracking-model.js'
 import { EVENTS_TABLE, MIGRATIONS_COLUMNS, MIGRATIONS_TABLE, trackingTablesDdl } from './tracking-tables.js'
 
@@ -52,6 +53,23 @@ export async function insertTrackingRowWithEvent(
     ${insertRowSql(d)}`,
     [...values, ...eventValues(d, event)],
   )
+}
+
+/**
+ * {@link insertTrackingRowWithEvent}'s PostgreSQL statement with its values as literals, for a
+ * simple-protocol batch (one that also carries the `COMMIT`): the same row and event, the same
+ * columns, the values typed by their columns as bind parameters are.
+ */
+export function insertTrackingRowWithEventSql(row: TrackingRow, event: AuditEvent): string {
+  const literal = (v: unknown) =>
+    v === null || v === undefined
+      ? 'NULL'
+      : typeof v === 'number' && Number.isSafeInteger(v)
+        ? String(v)
+        : postgresTextLiteral(String(v))
+  const list = (values: ReadonlyArray<unknown>) => values.map(literal).join(', ')
+  return `WITH logged AS (INSERT INTO ${EVENTS_TABLE} (${EVENT_COLUMNS.join(', ')}) VALUES (${list(eventValues('postgres', event))}))
+    INSERT INTO ${MIGRATIONS_TABLE} (${MIGRATIONS_COLUMNS.join(', ')}) VALUES (${list(rowValues('postgres', row))})`
 }
 
 function insertRowSql(d: DialectName): string {

@@ -158,6 +158,35 @@ for (const target of dialectTargets()) {
       }
     })
 
+    // Where a commit can skip waiting for the disk: PostgreSQL's `synchronous_commit`.
+    if (target.dialect === 'postgres')
+      it('waits for the disk at the commit of each run’s last revision, which makes the earlier ones durable', async () => {
+        const session = await openSession({ url, dir })
+        const opened: string[][] = []
+        const send = session.conn.executeBatch!.bind(session.conn)
+        session.conn.executeBatch = (statements) => {
+          if (statements[0] === 'BEGIN') opened.push([...statements])
+          return send(statements)
+        }
+        const asynchronous = () => opened.map((b) => b.includes('SET LOCAL synchronous_commit = off'))
+        try {
+          const first = await migrateSession(session, { to: INDEXES })
+          expect(first.applied.map((a) => [a.revision, a.status])).toEqual([
+            [INIT, 'applied'],
+            [INDEXES, 'applied'],
+          ])
+          expect(asynchronous()).toEqual([true, false])
+          opened.length = 0
+          await migrateSession(session)
+          expect(asynchronous()).toEqual([false])
+          // The setting was the transactions' own: the session keeps what it had.
+          expect(await session.conn.query('SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'on' }])
+        } finally {
+          await session.close()
+        }
+        expect(await trackingStatuses(conn)).toEqual(HABIT_REVISIONS.map((r) => [r, 'applied']))
+      })
+
     it('applies up to and including --to, and leaves the rest pending', async () => {
       const result = await migrate({ url, dir, to: INDEXES })
       expect(result.applied.map((a) => a.revision)).toEqual([INIT, INDEXES])

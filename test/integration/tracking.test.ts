@@ -7,6 +7,8 @@ import type { TrackingRow } from '../../src/tracking/tracking-model.js'
 import {
   appendEvent,
   ensureTrackingTables,
+  insertTrackingRowWithEvent,
+  insertTrackingRowWithEventSql,
   placeholders,
   timeParam,
   writeTrackingRow,
@@ -102,6 +104,39 @@ for (const target of dialectTargets()) {
       expect(events).toHaveLength(1)
       expect(JSON.parse(events[0]!.details)).toEqual({ reason: 'schema matched 0001_init exactly' })
     })
+
+    // The literal form is PostgreSQL's alone (its simple-protocol batch).
+    if (target.dialect === 'postgres')
+      it('writes the same row and event as literals in a batch with COMMIT as with bind parameters', async () => {
+        await ensureTrackingTables(conn)
+        const awkward = `it's a \\ backslash, "quotes", $1, $$dollars$$, E'x', a newline\nand ünïcödé ✓`
+        const tricky = (revision: string) =>
+          row(revision, { appliedBy: awkward, host: awkward, error: awkward, errorStatement: awkward })
+        const event = (revision: string) => ({
+          at: '2025-07-11T10:00:00.000Z',
+          event: 'apply',
+          revision,
+          actor: awkward,
+          host: 'web-1',
+          pid: 4242,
+          details: { statements: 3, note: awkward, nested: { quote: "'", backslash: '\\' } },
+        })
+        await insertTrackingRowWithEvent(conn, tricky('0001_by_parameters'), event('0001_by_parameters'))
+        await conn.execute('BEGIN')
+        await conn.executeBatch!([
+          insertTrackingRowWithEventSql(tricky('0002_by_literals'), event('0002_by_literals')),
+          'COMMIT',
+        ])
+        const observed = await readTracking(conn)
+        expect(observed.defects).toEqual([])
+        expect(observed.rows).toEqual([tricky('0001_by_parameters'), tricky('0002_by_literals')])
+        const events = await conn.query<Record<string, unknown>>(
+          'SELECT at, event, revision, actor, host, pid, details FROM plumbline_events ORDER BY id',
+        )
+        expect(events).toHaveLength(2)
+        expect({ ...events[1], revision: '0001_by_parameters' }).toEqual(events[0])
+        expect(JSON.parse(String(events[1]!.details))).toEqual(event('0002_by_literals').details)
+      })
 
     it('reports garbage rows with evidence instead of crashing', async () => {
       await ensureTrackingTables(conn)

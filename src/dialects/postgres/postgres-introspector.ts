@@ -115,6 +115,9 @@ export async function introspectPostgres(conn: Connection, options: IntrospectOp
   }
 }
 
+/** The savepoint a verification inside the caller's transaction fixes the settings in. */
+const SETTINGS_SAVEPOINT = 'plumbline_catalog_settings'
+
 /**
  * Sessions known to hold the prepared catalog statement (since the connection's epoch, see
  * `Connection.sessionEpoch`), and the catalog size it was planned for.
@@ -128,7 +131,9 @@ function plannedPages(saved: Readonly<Record<string, unknown>> | undefined): num
 /**
  * A verification's read in one round trip, once the session holds the prepared statement: the
  * settings are saved, fixed and put back on the server around it, and the catalog's size comes
- * back with them, so that a catalog grown by a quarter is planned for again next time.
+ * back with them, so that a catalog grown by a quarter is planned for again next time. Inside
+ * the caller's transaction the settings are fixed in a savepoint instead, and rolling back to it
+ * puts them back: nothing to save, nothing to send back.
  */
 async function introspectPrepared(
   conn: Connection,
@@ -137,18 +142,30 @@ async function introspectPrepared(
   known: { readonly plannedPages: number },
 ): Promise<Schema> {
   const executes = executeCatalog(only, options.kinds, options.details !== false)
+  const scoped = options.inTransaction === true
   let results: Row[][]
   try {
-    results = await conn.executeBatch!([
-      SAVE_SETTINGS_ON_SERVER,
-      FIX_SETTINGS_LOCALLY,
-      ...executes,
-      `${RESTORE_SETTINGS_FROM_SERVER}, ${CATALOG_PAGES} AS pages`,
-    ])
+    results = await conn.executeBatch!(
+      scoped
+        ? [
+            `SAVEPOINT ${SETTINGS_SAVEPOINT}`,
+            FIX_SETTINGS_LOCALLY,
+            ...executes,
+            `SELECT ${CATALOG_PAGES} AS pages`,
+            `ROLLBACK TO SAVEPOINT ${SETTINGS_SAVEPOINT}`,
+            `RELEASE SAVEPOINT ${SETTINGS_SAVEPOINT}`,
+          ]
+        : [
+            SAVE_SETTINGS_ON_SERVER,
+            FIX_SETTINGS_LOCALLY,
+            ...executes,
+            `${RESTORE_SETTINGS_FROM_SERVER}, ${CATALOG_PAGES} AS pages`,
+          ],
+    )
   } catch (error) {
     throw introspectionError(error, CATALOG_QUERIES[0]!.family)
   }
-  const pages = Number(results.at(-1)?.[0]?.pages ?? 0)
+  const pages = Number(results[2 + executes.length]?.[0]?.pages ?? 0)
   if (pages > 1.25 * known.plannedPages) preparedOn.delete(conn)
   return createSchema(
     'postgres',
