@@ -91,6 +91,8 @@ export interface RevisionPrologue {
   readonly statusIndex: number
   /** The statement that fails when another process applied the revision meanwhile. */
   readonly guardIndex: number
+  /** The SQLSTATE of that failure (told apart from any other failure of that statement). */
+  readonly guardSqlstate: string
 }
 
 export interface Dialect {

@@ -146,7 +146,10 @@ export async function applyRevision(
     } catch (error) {
       await conn.execute('ROLLBACK').catch(() => {})
       const guarded =
-        opened === undefined && isPlumblineError(error) && error.details?.batchIndex === prologue.guardIndex
+        opened === undefined &&
+        isPlumblineError(error) &&
+        error.details?.batchIndex === prologue.guardIndex &&
+        error.details.sqlstate === prologue.guardSqlstate
       if (guarded) return skipped
       return rolledBack(error)
     }

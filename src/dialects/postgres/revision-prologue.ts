@@ -2,13 +2,15 @@ import { MIGRATIONS_TABLE } from '../../tracking/tracking-tables.js'
 import type { RevisionPrologue } from '../dialect.js'
 import { postgresTextLiteral } from './text-literal.js'
 
+/** Appended to the status `applied` to make the guard's cast fail with a message that says why. */
+const GUARD = postgresTextLiteral(': applied by another process meanwhile')
+
 /**
- * Opens a revision's transaction in the round trip that carries its statements: `BEGIN`, the
- * revision's tracking row (does it have one to replace?), and a guard that raises when another
- * process applied the revision meanwhile, so nothing of it runs twice. The revision id goes in as
- * a literal (the simple protocol takes no parameters). Migration file names cannot hold a `$`;
- * should an id ever hold one, which could close the guard's dollar quote, it gets no prologue and
- * the revision is opened statement by statement instead.
+ * Opens a revision's transaction in the round trip that carries its statements: `BEGIN`, then
+ * one statement that reads the revision's tracking row (is there one to replace?) and fails where
+ * that row says another process applied the revision meanwhile — a cast of the status to integer
+ * (22P02) — so nothing of it runs twice: a plain statement, no procedural block to compile. The
+ * revision id goes in as a literal (the simple protocol takes no parameters).
  *
  * A revision that another of the same run follows commits without waiting for its WAL to reach
  * the disk (`synchronous_commit` off for its transaction alone): the run's last commit waits, and
@@ -19,19 +21,16 @@ import { postgresTextLiteral } from './text-literal.js'
 export function postgresRevisionPrologue(
   revision: string,
   { durable }: { readonly durable: boolean },
-): RevisionPrologue | undefined {
-  if (revision.includes('$')) return undefined
-  const id = postgresTextLiteral(revision)
+): RevisionPrologue {
   const open = durable ? ['BEGIN'] : ['BEGIN', 'SET LOCAL synchronous_commit = off']
   return {
     statements: [
       ...open,
-      `SELECT status FROM ${MIGRATIONS_TABLE} WHERE revision = ${id}`,
-      `DO $plumbline$ BEGIN IF EXISTS (SELECT 1 FROM ${MIGRATIONS_TABLE}
-          WHERE revision = ${id} AND status = 'applied')
-          THEN RAISE EXCEPTION 'plumbline: applied by another process meanwhile'; END IF; END $plumbline$`,
+      `SELECT status, CASE WHEN status = 'applied' THEN (status || ${GUARD})::int END AS guard
+       FROM ${MIGRATIONS_TABLE} WHERE revision = ${postgresTextLiteral(revision)}`,
     ],
     statusIndex: open.length,
-    guardIndex: open.length + 1,
+    guardIndex: open.length,
+    guardSqlstate: '22P02',
   }
 }
