@@ -7,9 +7,15 @@ import { EVENTS_TABLE, MIGRATIONS_COLUMNS, MIGRATIONS_TABLE, trackingTablesDdl }
 /** Creates `plumbline_migrations` and `plumbline_events` when they do not exist. */
 export async function ensureTrackingTables(conn: Connection): Promise<void> {
   const ddl = trackingTablesDdl(conn.dialect)
-  // One round trip and one commit where the driver can send several statements at once.
+  // One round trip and one commit where the driver can send several statements at once; on
+  // SQLite one transaction, so one commit (and one sync of the file) instead of one per table.
   if (conn.executeBatch !== undefined) await conn.executeBatch(ddl)
-  else for (const statement of ddl) await conn.query(statement)
+  else if (conn.dialect === 'sqlite') await conn.transaction(async () => create(conn, ddl))
+  else await create(conn, ddl)
+}
+
+async function create(conn: Connection, ddl: ReadonlyArray<string>): Promise<void> {
+  for (const statement of ddl) await conn.query(statement)
 }
 
 /** Positional parameter markers for a dialect: `$1, $2` on PostgreSQL, `?, ?` elsewhere. */
