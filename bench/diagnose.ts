@@ -19,6 +19,7 @@ import { summarize } from './apply/stats.js'
 import { countPostgresRoundTrips } from './diagnose/driver-round-trips.js'
 import {
   connectProbe,
+  driverFloorProbe,
   ensureHealthyProbe,
   healthyCheck,
   listFolderProbe,
@@ -72,9 +73,10 @@ async function healthyStart(dialect: BenchDialect, url: string, dir: string, kys
   const api = ensureHealthyProbe(url, dir)
   const list = listFolderProbe(dir)
   const connect = connectProbe(url)
+  const floor = driverFloorProbe(url)
   const check = await healthyCheck(url, dir)
   try {
-    const probes: StartProbe[] = [api, list, connect, check]
+    const probes: StartProbe[] = [api, list, connect, check, floor]
     if (kysely)
       probes.push({ name: 'kysely cold', run: kysely.cold }, { name: 'kysely warm', run: kysely.warm })
     const samples = await timeEach(probes, START_RUNS)
@@ -87,11 +89,12 @@ async function healthyStart(dialect: BenchDialect, url: string, dir: string, kys
       list: measured(1, undefined),
       connect: measured(2, undefined),
       check: measured(3, await check.roundTrips()),
+      floor: measured(4, undefined),
     }
     const kyselyFigures = kysely
       ? {
-          cold: measured(4, await roundTripsOf(dialect, probes[4]!)),
-          warm: measured(5, await roundTripsOf(dialect, probes[5]!)),
+          cold: measured(5, await roundTripsOf(dialect, probes[5]!)),
+          warm: measured(6, await roundTripsOf(dialect, probes[6]!)),
         }
       : undefined
     return { start, kysely: kyselyFigures }

@@ -1,3 +1,6 @@
+import Database from 'better-sqlite3'
+import mysql from 'mysql2/promise'
+import pg from 'pg'
 import { ensureHealthy } from '../../src/api/operations.js'
 import { parseConnectionUrl } from '../../src/config/connection-url.js'
 import { open } from '../../src/dialects/registry.js'
@@ -46,6 +49,33 @@ export function connectProbe(url: string): StartProbe {
     async run() {
       const { conn } = await open(target)
       await conn.close()
+    },
+  }
+}
+
+/**
+ * The floor of any start that connects, with the bare driver and none of plumbline: open a
+ * connection to `url`, send `SELECT 1`, close.
+ */
+export function driverFloorProbe(url: string): StartProbe {
+  const target = parseConnectionUrl(url)
+  return {
+    name: 'bare driver: connect, SELECT 1, close',
+    async run() {
+      if (target.dialect === 'sqlite') {
+        const db = new Database(target.path, { fileMustExist: true })
+        db.prepare('SELECT 1').get()
+        db.close()
+      } else if (target.dialect === 'postgres') {
+        const client = new pg.Client({ connectionString: url })
+        await client.connect()
+        await client.query('SELECT 1')
+        await client.end()
+      } else {
+        const conn = await mysql.createConnection(url)
+        await conn.query('SELECT 1')
+        await conn.end()
+      }
     },
   }
 }

@@ -21,6 +21,8 @@ export interface DiagnoseResult {
     readonly list: Measured
     readonly connect: Measured
     readonly check: Measured
+    /** The bare driver connecting, sending `SELECT 1` and closing: what any start that connects pays. */
+    readonly floor: Measured
   }
   readonly startTarget?: { readonly roundTrips: number; readonly ms: number }
   readonly kysely?: { readonly cold: Measured; readonly warm: Measured }
@@ -122,7 +124,9 @@ export function renderDiagnoseSection(run: DiagnoseRun): string {
     '`migrateToLatest()` with nothing to do on a database Kysely migrated with the same migrations,',
     'measured in the same run: a new instance as at a start, and the instance that migrated (pool',
     'connected); Kysely is handed its migrations from memory, so its figures hold no file reading.',
-    'Statements are counted at the driver. Then a full `diagnose()` of the same schema',
+    'Statements are counted at the driver. The last column is the floor of any start that',
+    'connects: the bare driver (better-sqlite3, node-postgres, mysql2) opening a connection,',
+    'sending `SELECT 1` and closing it, with none of plumbline. Then a full `diagnose()` of the same schema',
     'with its tracking tables dropped, with the history file (nothing replayed): it must infer the',
     `revision from the schema alone. Medians of ${run.runs} runs (the start: ${run.runs * 5}).`,
     '',
@@ -134,8 +138,8 @@ export function renderDiagnoseSection(run: DiagnoseRun): string {
     `- servers: ${results.map((r) => r.server).join('; ')}`,
     `- histories: ${results.map((r) => `${r.dialect} ${r.history}`).join('; ')}`,
     '',
-    '| dialect | `ensureHealthy()` | statements | target | list the folder | connect and close | the check (open session) | statements |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| dialect | `ensureHealthy()` | statements | target | list the folder | connect and close | the check (open session) | statements | bare driver: connect, `SELECT 1`, close |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...results.map((r) =>
       row([
         r.dialect,
@@ -146,6 +150,7 @@ export function renderDiagnoseSection(run: DiagnoseRun): string {
         duration(r.start.connect.timing.median),
         duration(r.start.check.timing.median),
         trips(r.start.check),
+        duration(r.start.floor.timing.median),
       ]),
     ),
   ]
