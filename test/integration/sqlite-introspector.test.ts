@@ -125,6 +125,19 @@ describe('sqlite: introspection', () => {
     )
   })
 
+  it('finds the same objects by name whether a few names are asked for or very many', async () => {
+    const conn = await fresh(exactness.base)
+    const asked = [{ name: 'GOALS' }, { name: 'IDX_users_email_lower' }, { name: 'user_points' }]
+    const few = await introspectSqlite(conn, { only: asked })
+    expect(keys(few)).toContain(key('table', 'goals'))
+    expect(keys(few)).toContain(key('index', 'idx_users_email_lower', 'users'))
+    expect(keys(few)).toContain(key('view', 'user_points'))
+    // Past a hundred names the list goes to the server as one JSON array instead.
+    const fillers = Array.from({ length: 150 }, (_, i) => ({ name: `no_such_object_${i}` }))
+    const many = await introspectSqlite(conn, { only: [...fillers, ...asked] })
+    expect(many.objects).toEqual(few.objects)
+  })
+
   it('sends nothing when asked for no object at all', async () => {
     const conn = await fresh(exactness.base)
     const before = conn.roundTrips

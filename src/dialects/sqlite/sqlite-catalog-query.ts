@@ -14,11 +14,17 @@ import type { IntrospectOptions, Row } from '../dialect.js'
  */
 export function catalogQuery(options?: IntrospectOptions): { sql: string; params: unknown[] } {
   const only = options?.only
+  // Names are matched as SQLite matches identifiers: ASCII case-insensitively (NOCASE). A few
+  // names go in as a list of parameters, compared as they are: folding every name of the schema
+  // with lower(), or probing a json_each() list, made a verification's read three times as long.
+  const listed = only !== undefined && only.length <= LISTED_NAMES
+  const names = listed ? only.map(() => '?').join(', ') : ''
   const filter =
     only === undefined
       ? ''
-      : // Names are matched as SQLite matches identifiers: ASCII case-insensitively.
-        `AND (lower(m.name) IN (SELECT lower(value) FROM json_each(?)) OR lower(m.tbl_name) IN (SELECT lower(value) FROM json_each(?)))`
+      : listed
+        ? `AND (m.name COLLATE NOCASE IN (${names}) OR m.tbl_name COLLATE NOCASE IN (${names}))`
+        : `AND (lower(m.name) IN (SELECT lower(value) FROM json_each(?)) OR lower(m.tbl_name) IN (SELECT lower(value) FROM json_each(?)))`
   // Shadow tables: listed once for a whole read; for a few named objects, asked of each match
   // alone (listing every table cost more than the rest of a verification's read).
   const notShadow =
@@ -47,9 +53,16 @@ SELECT 2, o.name, f."table", f."from", f."to", f.id, f.seq, f.on_update, f.on_de
 FROM objects AS o, pragma_foreign_key_list(o.name, 'main') AS f
 WHERE o.ordinary`
   if (only === undefined) return { sql, params: [] }
-  const names = JSON.stringify(only.map((o) => o.name))
-  return { sql, params: [names, names] }
+  if (listed) {
+    const values = only.map((o) => o.name)
+    return { sql, params: [...values, ...values] }
+  }
+  const list = JSON.stringify(only.map((o) => o.name))
+  return { sql, params: [list, list] }
 }
+
+/** Up to this many names are sent as parameters of their own; more as one JSON list. */
+const LISTED_NAMES = 100
 
 /** A managed object's row of `sqlite_schema`. */
 export interface SchemaRow {
