@@ -2,6 +2,8 @@ import type { ConnectionTarget, DialectName } from '../config/connection-url.js'
 import type { MigrationLock } from '../lock/migration-lock.js'
 import type { DdlRenderer } from '../plan/ddl-renderer.js'
 import type { ObjectKind, Schema } from '../schema/model.js'
+import type { TrackingRow } from '../tracking/tracking-model.js'
+import type { AuditEvent } from '../tracking/write-tracking.js'
 
 /** What a database can and cannot do, as data. Defaults live in one place per dialect. */
 export interface DialectCapabilities {
@@ -93,6 +95,11 @@ export interface RevisionPrologue {
   readonly guardIndex: number
   /** The SQLSTATE of that failure (told apart from any other failure of that statement). */
   readonly guardSqlstate: string
+  /**
+   * The statements that close a verified revision that had no tracking row: its row and audit
+   * event written, and `COMMIT`, sent together in one batch.
+   */
+  epilogue(row: TrackingRow, event: AuditEvent): ReadonlyArray<string>
 }
 
 export interface Dialect {

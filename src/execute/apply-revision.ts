@@ -10,7 +10,6 @@ import {
   type AuditEvent,
   appendEvent,
   insertTrackingRowWithEvent,
-  insertTrackingRowWithEventSql,
   placeholders,
   writeTrackingRow,
 } from '../tracking/write-tracking.js'
@@ -69,7 +68,7 @@ export async function applyRevision(
   }
   // Whether the revision has a tracking row to replace (known under the lock, in the transaction).
   let rowExists = true
-  // Verifies the revision and builds its row and audit event (`verify` starts the clock).
+  // Verifies the revision, then builds its tracking row and audit event.
   const verified = async (): Promise<{ row: TrackingRow; applied: AuditEvent }> => {
     const mismatch = await checkDelta(conn, dialect, revision.delta, { inTransaction: transactional })
     if (!isCleanDelta(mismatch)) throw verificationFailed(migration.id, mismatch, transactional)
@@ -140,7 +139,7 @@ export async function applyRevision(
       } else {
         const v = performance.now()
         const { row, applied } = await verified()
-        await conn.executeBatch!([insertTrackingRowWithEventSql(row, applied), 'COMMIT'])
+        await conn.executeBatch!(prologue.epilogue(row, applied))
         verifyMs = performance.now() - v
       }
     } catch (error) {

@@ -1,4 +1,5 @@
 import { MIGRATIONS_TABLE } from '../../tracking/tracking-tables.js'
+import { insertTrackingRowWithEventSql } from '../../tracking/write-tracking.js'
 import type { RevisionPrologue } from '../dialect.js'
 import { postgresTextLiteral } from './text-literal.js'
 
@@ -10,7 +11,8 @@ const GUARD = postgresTextLiteral(': applied by another process meanwhile')
  * one statement that reads the revision's tracking row (is there one to replace?) and fails where
  * that row says another process applied the revision meanwhile — a cast of the status to integer
  * (22P02) — so nothing of it runs twice: a plain statement, no procedural block to compile. The
- * revision id goes in as a literal (the simple protocol takes no parameters).
+ * revision id goes in as a literal (the simple protocol takes no parameters). Once verified, the
+ * revision's row and audit event go with `COMMIT` in one more round trip, as literals too.
  *
  * A revision that another of the same run follows commits without waiting for its WAL to reach
  * the disk (`synchronous_commit` off for its transaction alone): the run's last commit waits, and
@@ -32,5 +34,6 @@ export function postgresRevisionPrologue(
     statusIndex: open.length,
     guardIndex: open.length,
     guardSqlstate: '22P02',
+    epilogue: (row, event) => [insertTrackingRowWithEventSql(row, event), 'COMMIT'],
   }
 }
