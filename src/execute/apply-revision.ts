@@ -293,9 +293,45 @@ export async function revertRevision(ctx: ExecutionContext, migration: Migration
     await appendEvent(conn, event(ctx, 'revert', migration.id, { statements, row }))
   }
   const transactional = migration.transaction && dialect.capabilities.transactionalDdl
-  if (transactional) await conn.transaction(body)
-  else await body()
+  try {
+    if (transactional) await conn.transaction(body)
+    else await body()
+  } catch (error) {
+    // The attempt is an audit event; the error says what of the down section stays.
+    await appendEvent(
+      conn,
+      event(ctx, 'revert_failed', migration.id, {
+        error: describe(error),
+        statementsDone: transactional ? 0 : statements,
+        rolledBack: transactional,
+      }),
+    ).catch(() => {})
+    throw revertFailed(migration, error, transactional ? 0 : statements, transactional)
+  }
   return { revision: migration.id, status: 'applied', ms: performance.now() - clock, statements, verifyMs: 0 }
+}
+
+/**
+ * A failed `down`, with a hint that says what took effect: nothing, where the down section ran in
+ * a transaction; otherwise the statements that ran before the failure stay, and the tracking row
+ * still records the revision as applied.
+ */
+function revertFailed(migration: Migration, error: unknown, done: number, rolledBack: boolean): unknown {
+  if (!isPlumblineError(error)) return error
+  const hint =
+    rolledBack || done === 0
+      ? `nothing of its down section took effect${rolledBack ? ' (its transaction was rolled back)' : ''}: fix the down section of ${migration.path} and run \`plumbline down\` again`
+      : `${done} statement${done === 1 ? '' : 's'} of its down section took effect and stay${done === 1 ? 's' : ''} (this database commits DDL by itself), and the tracking table still records ${migration.id} as applied: run \`plumbline diagnose\` to see what the schema holds now, then \`plumbline recover\`; fix the down section before reverting again`
+  return new PlumblineError({
+    code: error.code,
+    message: error.message.replace(
+      /^migration (\S+) failed at/,
+      'the down section of migration $1 failed at',
+    ),
+    hint,
+    ...(error.details === undefined ? {} : { details: error.details }),
+    cause: error.cause ?? error,
+  })
 }
 
 /** Builds a tracking row for a migration run by this process. */

@@ -418,6 +418,63 @@ for (const target of dialectTargets()) {
       expect(await snapshot(url, conn)).toEqual(before)
     })
 
+    it('a down that fails says what of it took effect, leaves an audit event, and loses no row', async () => {
+      await migrate({ url, dir })
+      await insertUserData(conn)
+      // A table of the user's that refers to points_log: the down section's DROP TABLE fails.
+      await conn.execute(
+        'CREATE TABLE points_notes (id INTEGER PRIMARY KEY, log_id BIGINT NOT NULL, FOREIGN KEY (log_id) REFERENCES points_log (id))',
+      )
+      await conn.execute('INSERT INTO points_notes (id, log_id) VALUES (1, 1)')
+      const rows = await userRows(conn)
+
+      const result = await rollback({ url, dir })
+      expect(result).toMatchObject({ ok: false, reverted: [], error: { code: 'MIGRATION_FAILED' } })
+      // Its last statement fails, after the others ran.
+      expect(result.error?.message).toMatch(
+        /^the down section of migration 0003_points_log failed at statement (\d+) of \1 /,
+      )
+      const done = Number(result.error?.details?.statementIndex)
+      expect(done).toBeGreaterThan(0)
+      expect(result.error?.details).toMatchObject({
+        statementsDone: done,
+        statement: 'DROP TABLE points_log',
+      })
+      const failed = (await auditEvents(conn)).filter((e) => e.event === 'revert_failed')
+      expect(failed).toEqual([
+        {
+          event: 'revert_failed',
+          revision: POINTS_LOG,
+          details: expect.objectContaining({
+            statementsDone: transactionalDdl ? 0 : done,
+            rolledBack: transactionalDdl,
+          }),
+        },
+      ])
+      expect(await trackingStatuses(conn)).toEqual(HABIT_REVISIONS.map((r) => [r, 'applied']))
+      expect(await userRows(conn)).toEqual(rows)
+      const [note] = await conn.query<{ n: unknown }>(
+        'SELECT COUNT(*) AS n FROM points_notes WHERE id = 1 AND log_id = 1',
+      )
+      expect(Number(note?.n)).toBe(1)
+
+      const { diagnosis } = await diagnose({ url, dir })
+      if (transactionalDdl) {
+        // Nothing of it stayed: healthy at head, the user's table an unmanaged extra.
+        expect(result.error?.hint).toMatch(
+          /^nothing of its down section took effect \(its transaction was rolled back\)/,
+        )
+        expect(diagnosis).toMatchObject({ state: 'healthy', tracked: { revision: POINTS_LOG } })
+      } else {
+        // MySQL committed the statements before it (the index the revision had dropped is back).
+        expect(result.error?.hint).toMatch(/^1 statement of its down section took effect and stays/)
+        expect(done).toBe(1)
+        expect(diagnosis.state).not.toBe('healthy')
+        expect(diagnosis.tracked).toMatchObject({ revision: POINTS_LOG })
+        expect(JSON.stringify(diagnosis.problems)).toContain(DROPPED_BY_POINTS_LOG)
+      }
+    })
+
     it('refuses down before any change when a revision to revert has no down section', async () => {
       const copy = copyMigrations(dir)
       editFile(copy, `${INDEXES}.sql`, (text) => text.slice(0, text.indexOf('-- plumbline:down')))
