@@ -86,7 +86,10 @@ const TYPES: Record<
     text: 'TEXT',
     int: 'INTEGER',
     time: 'TEXT',
-    serial: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+    // The rowid: plumbline never deletes an event, so the next id is always above every earlier
+    // one. AUTOINCREMENT would add a write to sqlite_sequence to every event, one more page for
+    // every migration's commit to journal and sync.
+    serial: 'INTEGER PRIMARY KEY',
   },
   postgres: {
     key: 'text',
