@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { inspect } from '../../src/api/inspect.js'
 import { diagnose, ensureHealthy, migrate, recover, rollback, status } from '../../src/api/operations.js'
+import { parseConnectionUrl } from '../../src/config/connection-url.js'
 import type { Connection } from '../../src/dialects/dialect.js'
 import { migrate as migrateSession } from '../../src/engine/migrate.js'
 import { preflight } from '../../src/engine/preflight.js'
@@ -185,6 +187,26 @@ for (const target of dialectTargets()) {
           await session.close()
         }
         expect(await trackingStatuses(conn)).toEqual(HABIT_REVISIONS.map((r) => [r, 'applied']))
+      })
+
+    // SQLite's rollback journal: plumbline's connections commit by truncating it.
+    if (target.dialect === 'sqlite')
+      it('leaves no journal file beside the database, and the journal mode as it found it', async () => {
+        const parsed = parseConnectionUrl(url)
+        if (parsed.dialect !== 'sqlite') throw new Error('a SQLite URL')
+        const file = parsed.path
+        await migrate({ url, dir, to: INDEXES })
+        expect(existsSync(`${file}-journal`)).toBe(false)
+        const probe = new Database(file)
+        expect(probe.pragma('journal_mode', { simple: true })).toBe('delete')
+        // A mode the user chose, stored in the file, stays.
+        expect(probe.pragma('journal_mode = WAL', { simple: true })).toBe('wal')
+        probe.close()
+        expect(await migrate({ url, dir })).toMatchObject({ ok: true, applied: [{ revision: POINTS_LOG }] })
+        const after = new Database(file)
+        expect(after.pragma('journal_mode', { simple: true })).toBe('wal')
+        after.close()
+        expect(existsSync(`${file}-journal`)).toBe(false)
       })
 
     it('applies up to and including --to, and leaves the rest pending', async () => {
