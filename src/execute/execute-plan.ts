@@ -43,6 +43,7 @@ export interface Outcome {
  */
 export async function executePlan(ctx: ExecutionContext, plan: Plan): Promise<Outcome> {
   const outcomes: StepOutcome[] = []
+  const lastRevision = plan.steps.findLastIndex(appliesRevision)
   for (const [index, step] of plan.steps.entries()) {
     ctx.onProgress?.({
       kind: 'step-start',
@@ -53,7 +54,7 @@ export async function executePlan(ctx: ExecutionContext, plan: Plan): Promise<Ou
     })
     const clock = performance.now()
     try {
-      const applied = await runStep(ctx, step, !plan.steps.slice(index + 1).some(appliesRevision))
+      const applied = await runStep(ctx, step, index >= lastRevision)
       const status: StepStatus = applied?.status === 'skipped' ? 'skipped' : 'done'
       const ms = performance.now() - clock
       outcomes.push({ step, status, ms, ...(applied ? { applied } : {}) })

@@ -55,10 +55,18 @@ export async function insertTrackingRowWithEvent(
   }
   const values = rowValues(d, row)
   await conn.query(
-    `WITH logged AS (INSERT INTO ${EVENTS_TABLE} (${EVENT_COLUMNS.join(', ')}) VALUES (${placeholders(d, EVENT_COLUMNS.length, values.length + 1)}))
-    ${insertRowSql(d)}`,
+    rowWithEventSql(
+      placeholders(d, MIGRATIONS_COLUMNS.length),
+      placeholders(d, EVENT_COLUMNS.length, values.length + 1),
+    ),
     [...values, ...eventValues(d, event)],
   )
+}
+
+/** PostgreSQL: the event inserted by a data-modifying `WITH`, then the row, from two value lists. */
+function rowWithEventSql(rowList: string, eventList: string): string {
+  return `WITH logged AS (INSERT INTO ${EVENTS_TABLE} (${EVENT_COLUMNS.join(', ')}) VALUES (${eventList}))
+    INSERT INTO ${MIGRATIONS_TABLE} (${MIGRATIONS_COLUMNS.join(', ')}) VALUES (${rowList})`
 }
 
 /**
@@ -74,8 +82,7 @@ export function insertTrackingRowWithEventSql(row: TrackingRow, event: AuditEven
         ? String(v)
         : postgresTextLiteral(String(v))
   const list = (values: ReadonlyArray<unknown>) => values.map(literal).join(', ')
-  return `WITH logged AS (INSERT INTO ${EVENTS_TABLE} (${EVENT_COLUMNS.join(', ')}) VALUES (${list(eventValues('postgres', event))}))
-    INSERT INTO ${MIGRATIONS_TABLE} (${MIGRATIONS_COLUMNS.join(', ')}) VALUES (${list(rowValues('postgres', row))})`
+  return rowWithEventSql(list(rowValues('postgres', row)), list(eventValues('postgres', event)))
 }
 
 function insertRowSql(d: DialectName): string {

@@ -23,7 +23,7 @@ export async function connectSqlite(target: SqliteTarget, options: ConnectOption
   } catch (error) {
     throw mapSqliteError(error, target)
   }
-  return new SqliteConnection(db, target, truncateJournal(db))
+  return new SqliteConnection(db, target)
 }
 
 /**
@@ -31,7 +31,8 @@ export async function connectSqlite(target: SqliteTarget, options: ConnectOption
  * without creating and removing a file for every transaction (about a tenth of a long `up` of
  * small migrations). Only a database in SQLite's default `delete` mode is switched, for this
  * connection alone (the mode is not stored in the file): WAL and the other modes a user chose stay.
- * Closing switches back, which removes the empty journal file.
+ * Done when the connection first opens a transaction (a connection that only reads leaves the
+ * mode alone); closing switches back, which removes the empty journal file.
  */
 function truncateJournal(db: Database.Database): boolean {
   try {
@@ -53,12 +54,12 @@ class SqliteConnection implements Connection {
   readonly #db: Database.Database
   #roundTrips = 0
 
-  readonly #truncatesJournal: boolean
+  /** Whether this connection switched the journal to `truncate`; `undefined`: not asked yet. */
+  #truncatesJournal: boolean | undefined
 
-  constructor(db: Database.Database, target: SqliteTarget, truncatesJournal: boolean) {
+  constructor(db: Database.Database, target: SqliteTarget) {
     this.#db = db
     this.target = target
-    this.#truncatesJournal = truncatesJournal
   }
 
   get roundTrips(): number {
@@ -108,6 +109,7 @@ class SqliteConnection implements Connection {
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    this.#truncatesJournal ??= truncateJournal(this.#db)
     // IMMEDIATE takes the write lock up front: two writers queue on busy_timeout instead of
     // deadlocking on a lock upgrade half-way through a migration.
     await this.execute('BEGIN IMMEDIATE')
@@ -128,7 +130,7 @@ class SqliteConnection implements Connection {
 
   async close(): Promise<void> {
     if (!this.#db.open) return
-    if (this.#truncatesJournal) {
+    if (this.#truncatesJournal === true) {
       try {
         // Closing would roll back what is uncommitted anyway; the mode cannot change inside it.
         if (this.#db.inTransaction) this.#db.exec('ROLLBACK')
