@@ -292,9 +292,35 @@ describe('sqlite: introspection', () => {
     )
     // Read by name (verification), a shadow table is left out too, and its virtual table is not.
     const named = await introspectSqlite(conn, {
-      only: [{ name: 'docs' }, { name: 'docs_content' }, { name: 'docs_data' }, { name: 'counters' }],
+      only: [{ name: 'docs' }, { name: 'DOCS_content' }, { name: 'docs_data' }, { name: 'counters' }],
     })
     expect(keys(named)).toEqual(keys(schema))
+  })
+
+  it('keeps a table named like a shadow table that is not one', async () => {
+    const conn = await fresh([
+      'CREATE VIRTUAL TABLE docs USING fts5(title, body)',
+      // Named after the virtual table, with a suffix its module does not own.
+      'CREATE TABLE docs_notes (id INTEGER PRIMARY KEY, note TEXT)',
+      // A shadow table's suffix, but no virtual table of that name.
+      'CREATE TABLE notes_content (id INTEGER PRIMARY KEY)',
+    ])
+    const expected = sorted([
+      key('column', 'id', 'docs_notes'),
+      key('column', 'note', 'docs_notes'),
+      key('primary_key', 'docs_notes_pkey', 'docs_notes'),
+      key('table', 'docs_notes'),
+      key('column', 'id', 'notes_content'),
+      key('primary_key', 'notes_content_pkey', 'notes_content'),
+      key('table', 'notes_content'),
+    ])
+    const schema = await introspectSqlite(conn)
+    expect(keys(schema)).toEqual(sorted([...expected, key('table', 'docs')]))
+    // By name, the virtual table is read (to tell shadows apart) but not returned unless asked for.
+    const named = await introspectSqlite(conn, {
+      only: [{ name: 'docs_notes' }, { name: 'notes_content' }, { name: 'docs_config' }],
+    })
+    expect(keys(named)).toEqual(expected)
   })
 
   it('still reads a schema in which a view names a table that was dropped', async () => {

@@ -19,18 +19,18 @@ export function catalogQuery(options?: IntrospectOptions): { sql: string; params
   // with lower(), or probing a json_each() list, made a verification's read three times as long.
   const listed = only !== undefined && only.length <= LISTED_NAMES
   const names = listed ? only.map(() => '?').join(', ') : ''
+  // Virtual tables (rootpage 0) are read whether named or not: whether a table is a virtual
+  // table's shadow is decided from them (see `managedObjects`), not by pragma_table_list, which
+  // first works out the columns of every view of the schema, again after each schema change: asked
+  // in the statement, it cost a verification's read twice what the rest of the read costs.
   const filter =
     only === undefined
       ? ''
       : listed
-        ? `AND (m.name COLLATE NOCASE IN (${names}) OR m.tbl_name COLLATE NOCASE IN (${names}))`
-        : `AND (lower(m.name) IN (SELECT lower(value) FROM json_each(?)) OR lower(m.tbl_name) IN (SELECT lower(value) FROM json_each(?)))`
-  // Shadow tables: listed once for a whole read; for a few named objects, asked of each match
-  // alone (listing every table cost more than the rest of a verification's read).
-  const notShadow =
-    only === undefined
-      ? `m.name NOT IN (SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow')`
-      : `NOT EXISTS (SELECT 1 FROM pragma_table_list(m.name) AS t WHERE t.schema = 'main' AND t.type = 'shadow')`
+        ? `AND (m.name COLLATE NOCASE IN (${names}) OR m.tbl_name COLLATE NOCASE IN (${names})
+      OR (m.type = 'table' AND coalesce(m.rootpage, 0) = 0))`
+        : `AND (lower(m.name) IN (SELECT lower(value) FROM json_each(?)) OR lower(m.tbl_name) IN (SELECT lower(value) FROM json_each(?))
+      OR (m.type = 'table' AND coalesce(m.rootpage, 0) = 0))`
   const sql = `WITH objects AS MATERIALIZED (
   SELECT m.type, m.name, m.tbl_name, m.sql,
     m.type = 'table' AND m.sql NOT LIKE 'CREATE VIRTUAL %' AS ordinary
@@ -39,7 +39,6 @@ export function catalogQuery(options?: IntrospectOptions): { sql: string; params
     ${filter}
     AND substr(lower(m.tbl_name), 1, 7) <> 'sqlite_'
     AND substr(lower(m.tbl_name), 1, 10) <> 'plumbline_'
-    AND ${notShadow}
 )
 SELECT 0 AS kind, o.tbl_name AS owner, o.name AS name, o.type AS a, o.sql AS b, o.ordinary AS c,
   NULL AS d, NULL AS e, NULL AS f, NULL AS g
@@ -59,6 +58,39 @@ WHERE o.ordinary`
   }
   const list = JSON.stringify(only.map((o) => o.name))
   return { sql, params: [list, list] }
+}
+
+/** The shadow tables of the database's virtual tables, by their names in ASCII lower case. */
+export const SHADOW_TABLES_SQL = `SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow'`
+
+/**
+ * Of the rows {@link catalogQuery} read, the objects asked for (`only`: by name or table name,
+ * ASCII case-insensitively, as SQLite matches identifiers) less the shadow tables of virtual
+ * tables. SQLite names a shadow table `<virtual table>_<suffix>` and only the module knows its
+ * suffixes, so a table so named is asked about (`shadowTables`, pragma_table_list) — and only
+ * then: a database without virtual tables never is.
+ */
+export async function managedObjects(
+  rows: ReadonlyArray<SchemaRow>,
+  only: IntrospectOptions['only'],
+  shadowTables: () => Promise<ReadonlySet<string>>,
+): Promise<SchemaRow[]> {
+  const names = only === undefined ? undefined : new Set(only.map((o) => foldAscii(o.name)))
+  const asked =
+    names === undefined
+      ? [...rows]
+      : rows.filter((r) => names.has(foldAscii(r.name)) || names.has(foldAscii(r.table)))
+  const virtual = new Set(rows.filter((r) => r.type === 'table' && !r.ordinary).map((r) => foldAscii(r.name)))
+  const named = (r: SchemaRow) =>
+    r.ordinary && r.name.includes('_') && virtual.has(foldAscii(r.name.slice(0, r.name.lastIndexOf('_'))))
+  if (virtual.size === 0 || !asked.some(named)) return asked
+  const shadows = await shadowTables()
+  return asked.filter((r) => !(named(r) && shadows.has(foldAscii(r.name))))
+}
+
+/** Lower case as SQLite folds identifiers: ASCII letters only. */
+export function foldAscii(name: string): string {
+  return name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase())
 }
 
 /** Up to this many names are sent as parameters of their own; more as one JSON list. */

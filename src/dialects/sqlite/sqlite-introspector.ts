@@ -1,7 +1,15 @@
 import { isPlumblineError, PlumblineError } from '../../errors/plumbline-error.js'
 import { createSchema, type Schema, type SchemaObject } from '../../schema/model.js'
 import type { Connection, IntrospectOptions } from '../dialect.js'
-import { type Catalog, catalogQuery, readCatalogRows, type SchemaRow } from './sqlite-catalog-query.js'
+import {
+  type Catalog,
+  catalogQuery,
+  foldAscii,
+  managedObjects,
+  readCatalogRows,
+  type SchemaRow,
+  SHADOW_TABLES_SQL,
+} from './sqlite-catalog-query.js'
 import { parseCreateIndex } from './sqlite-create-index-parser.js'
 import { parseCreateTable } from './sqlite-create-table-parser.js'
 import { parseCreateTrigger } from './sqlite-create-trigger-parser.js'
@@ -23,8 +31,12 @@ export async function introspectSqlite(conn: Connection, options?: IntrospectOpt
   if (options?.only !== undefined && options.only.length === 0) return createSchema('sqlite', [])
   const query = catalogQuery(options)
   const catalog = readCatalogRows(await conn.query(query.sql, query.params))
+  const rows = await managedObjects(catalog.objects, options?.only, async () => {
+    const shadows = await conn.query<{ name: string }>(SHADOW_TABLES_SQL)
+    return new Set(shadows.map((r) => foldAscii(r.name)))
+  })
   const objects: SchemaObject[] = []
-  for (const row of catalog.objects) {
+  for (const row of rows) {
     const key = `${row.type}\u0000${row.name}\u0000${row.table}\u0000${row.sql}`
     let parsed = parsedRows.get(key)
     if (parsed === undefined) {
