@@ -68,6 +68,12 @@ export interface IntrospectOptions {
    * left out (PostgreSQL reads only the catalog families that hold these).
    */
   readonly kinds?: ReadonlyArray<ObjectKind>
+  /**
+   * With `only`: the names of the table-scoped objects (columns, constraints, indexes, triggers)
+   * the caller looks for. Others of those kinds may then be left out (PostgreSQL reads only
+   * these); the relations themselves, types and routines are still read by `only`.
+   */
+  readonly objects?: ReadonlyArray<string>
   /** `false`: the caller compares definitions only, and objects may come without `details`. */
   readonly details?: boolean
   /**

@@ -27,6 +27,7 @@ export async function checkDelta(
   const live = await dialect.introspect(conn, {
     only: relationsOf(touched),
     kinds: [...new Set(touched.map((o) => o.kind))],
+    objects: [...new Set(touched.filter((o) => TABLE_SCOPED_KINDS.has(o.kind)).map((o) => o.name))],
     details: false,
     inTransaction,
   })

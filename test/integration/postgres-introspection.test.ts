@@ -151,6 +151,36 @@ describe('postgres: introspection', () => {
     expect(goals.objects).toEqual(fromFull)
   })
 
+  it('reads only the named columns, constraints, indexes and triggers of a table when asked for them', async () => {
+    const objects = [
+      'status',
+      'goals_status_check',
+      'idx_goals_active',
+      'goals_touch_updated_at',
+      'no_such_column',
+    ]
+    // Twice: the first read prepares the statements, the second runs them.
+    for (let i = 0; i < 2; i++) {
+      const goals = await introspectPostgres(conn, {
+        only: [{ schema: 'public', name: 'goals' }],
+        kinds: ['table', 'column', 'check', 'index', 'trigger'],
+        objects,
+        details: false,
+      })
+      expect(keys(goals)).toEqual([
+        'check:public.goals.goals_status_check',
+        'column:public.goals.status',
+        'index:public.goals.idx_goals_active',
+        // Relations still come by `only`: the table and the sequence it owns.
+        'sequence:public.goals_id_seq',
+        'table:public.goals',
+        'trigger:public.goals.goals_touch_updated_at',
+      ])
+      const fromFull = full.objects.filter((o) => goals.objects.some((g) => objectKey(g) === objectKey(o)))
+      expect(goals.objects.map((o) => o.definition)).toEqual(fromFull.map((o) => o.definition))
+    }
+  })
+
   it('reads every overload of a routine by name, and one by name with argument types', async () => {
     const all = await introspectPostgres(conn, { only: [{ name: 'add_points' }] })
     expect(keys(all)).toEqual([

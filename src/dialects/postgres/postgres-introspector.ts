@@ -98,8 +98,14 @@ export async function introspectPostgres(conn: Connection, options: IntrospectOp
     try {
       rows =
         only === undefined
-          ? await conn.query<CatalogRow & Record<string, unknown>>(query.sql, catalogParameters(only))
-          : await readPrepared(conn, executeCatalog(only, options.kinds, options.details !== false))
+          ? await conn.query<CatalogRow & Record<string, unknown>>(
+              query.sql,
+              catalogParameters(only, options.objects),
+            )
+          : await readPrepared(
+              conn,
+              executeCatalog(only, options.kinds, options.details !== false, options.objects),
+            )
     } catch (error) {
       throw introspectionError(error, query.family)
     }
@@ -141,7 +147,7 @@ async function introspectPrepared(
   options: IntrospectOptions,
   known: { readonly plannedPages: number },
 ): Promise<Schema> {
-  const executes = executeCatalog(only, options.kinds, options.details !== false)
+  const executes = executeCatalog(only, options.kinds, options.details !== false, options.objects)
   const scoped = options.inTransaction === true
   let results: Row[][]
   try {

@@ -30,7 +30,7 @@ export interface CatalogRow {
 export interface CatalogQuery {
   /** The object families it reads, for error messages. */
   readonly family: string
-  /** Takes `$1` (schemas) and `$2` (names), see {@link catalogParameters}. */
+  /** Takes `$1` (schemas), `$2` (names) and `$3` (object names), see {@link catalogParameters}. */
   readonly sql: string
 }
 
@@ -127,22 +127,26 @@ export const PREPARED_CATALOG_COUNT = PREPARED_FAMILIES.length
  * transaction, and it is the session's alone.
  */
 export const PREPARE_CATALOG = PREPARED_FAMILIES.map(
-  (p) => `PREPARE ${p.name}(text[], text[]) AS ${p.sql}`,
+  (p) => `PREPARE ${p.name}(text[], text[], text[]) AS ${p.sql}`,
 ).join(';\n')
 
 /**
  * The `EXECUTE`s of the prepared catalog statements for `only`, one per family that holds
  * objects of `kinds` (every family without); without `details`, statements that leave objects'
  * details out (the server then skips what only they need, such as an index's columns one by one).
- * The utility statement takes no bind parameters, so the names go in as literals.
+ * `objects`: only the columns, constraints, indexes and triggers of these names (see
+ * `IntrospectOptions.objects`). The utility statement takes no bind parameters, so the names go
+ * in as literals.
  */
 export function executeCatalog(
   only: ReadonlyArray<{ readonly schema?: string; readonly name: string }>,
   kinds?: ReadonlyArray<ObjectKind>,
   details = true,
+  objects?: ReadonlyArray<string>,
 ): ReadonlyArray<string> {
   const [schemas, names] = catalogParameters(only)
-  const args = `(${textArray(schemas ?? [])}, ${textArray(names ?? [])})`
+  const within = objects === undefined ? 'NULL::text[]' : textArray(objects)
+  const args = `(${textArray(schemas ?? [])}, ${textArray(names ?? [])}, ${within})`
   const wanted = new Set(familiesOf(kinds))
   return PREPARED_FAMILIES.filter((p) => p.details === details && wanted.has(p.id)).map(
     (p) => `EXECUTE ${p.name}${args}`,
@@ -154,12 +158,15 @@ function textArray(values: ReadonlyArray<string | null>): string {
 }
 
 /**
- * The two parameters every catalog query takes: parallel arrays of schemas (NULL: any schema)
- * and names, or both NULL to read everything.
+ * The parameters every catalog query takes: parallel arrays of schemas (NULL: any schema) and
+ * names, or both NULL to read everything; then the names of the table-scoped objects looked for
+ * (NULL: all of them).
  */
 export function catalogParameters(
   only: ReadonlyArray<{ readonly schema?: string; readonly name: string }> | undefined,
-): [ReadonlyArray<string | null> | null, ReadonlyArray<string> | null] {
-  if (only === undefined) return [null, null]
-  return [only.map((o) => o.schema ?? null), only.map((o) => o.name)]
+  objects?: ReadonlyArray<string>,
+): [ReadonlyArray<string | null> | null, ReadonlyArray<string> | null, ReadonlyArray<string> | null] {
+  const within = objects === undefined ? null : objects
+  if (only === undefined) return [null, null, within]
+  return [only.map((o) => o.schema ?? null), only.map((o) => o.name), within]
 }

@@ -1,7 +1,7 @@
 /**
- * SQL fragments shared by the catalog queries. Every query takes the same two parameters: `$1`
+ * SQL fragments shared by the catalog queries. Every query takes the same three parameters: `$1`
  * (schemas, `text[]`, an element may be NULL) and `$2` (names, `text[]`), both NULL when the
- * whole database is read. The fragments are plain strings, so each query is one constant.
+ * whole database is read, and `$3` (see {@link namedWithin}). The fragments are plain strings, so each query is one constant.
  */
 
 /**
@@ -19,6 +19,15 @@ export const USER_NAMESPACES_CTE = `ns AS (
  * `false`: its generic plan may then use the catalogs' name indexes.
  */
 export const READ_ALL = '$2::text[] IS NULL'
+
+/**
+ * True when a table's column, constraint, index or trigger is among `$3`, the names a verification
+ * looks for (`text[]`); `$3` NULL: every one of the selected tables. A verification after adding
+ * one column to a wide table then deparses that column, not all of them.
+ */
+export function namedWithin(nameExpr: string): string {
+  return `($3::text[] IS NULL OR ${nameExpr} = ANY($3::text[]))`
+}
 
 /** True when the object is not restricted away by the `only` parameters. */
 export function selected(schemaExpr: string, nameExpr: string): string {

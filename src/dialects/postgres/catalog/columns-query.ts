@@ -2,6 +2,7 @@ import {
   collationName,
   fdwOptions,
   namedRelation,
+  namedWithin,
   notExtensionMember,
   notPlumbline,
   selected,
@@ -59,6 +60,7 @@ CROSS JOIN LATERAL (
 ) x
 WHERE c.relkind IN ('r', 'p', 'f')
   AND ${namedRelation('c.oid')}
+  AND ${namedWithin('a.attname')}
   AND ${notExtensionMember('pg_class', 'c.oid')}
   AND ${notPlumbline('c.relname')}
   AND ${selected('n.nspname', 'c.relname')}`

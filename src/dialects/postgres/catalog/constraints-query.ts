@@ -1,5 +1,6 @@
 import {
   namedRelation,
+  namedWithin,
   notExtensionMember,
   notPlumbline,
   selected,
@@ -48,6 +49,7 @@ LEFT JOIN pg_namespace rn ON rn.oid = r.relnamespace
 WHERE k.contype IN ('p', 'u', 'x', 'f', 'c')
   AND k.conparentid = 0
   AND ${namedRelation('c.oid')}
+  AND ${namedWithin('k.conname')}
   AND c.relkind IN ('r', 'p', 'f')
   AND ${notExtensionMember('pg_class', 'c.oid')}
   AND ${notPlumbline('c.relname')}

@@ -1,4 +1,11 @@
-import { notExtensionMember, notPlumbline, READ_ALL, selected, USER_NAMESPACES_CTE } from './catalog-sql.js'
+import {
+  namedWithin,
+  notExtensionMember,
+  notPlumbline,
+  READ_ALL,
+  selected,
+  USER_NAMESPACES_CTE,
+} from './catalog-sql.js'
 
 /**
  * Indexes of tables and materialized views, as `pg_get_indexdef` spells them (method, operator
@@ -37,6 +44,7 @@ WHERE c.relkind IN ('r', 'p', 'm')
     UNION ALL
     SELECT (SELECT ni.indrelid FROM pg_index ni WHERE ni.indexrelid = nc.oid)
     FROM pg_class nc WHERE nc.relname = ANY($2::text[]) AND nc.relkind IN ('i', 'I'))))
+  AND ${namedWithin('ic.relname')}
   AND NOT ic.relispartition
   AND NOT EXISTS (SELECT 1 FROM pg_constraint k
     WHERE k.conrelid = i.indrelid AND k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))

@@ -1,5 +1,6 @@
 import {
   namedRelation,
+  namedWithin,
   notExtensionMember,
   notPlumbline,
   qualified,
@@ -29,6 +30,7 @@ JOIN ns n ON n.oid = c.relnamespace
 WHERE NOT t.tgisinternal
   AND t.tgparentid = 0
   AND ${namedRelation('c.oid')}
+  AND ${namedWithin('t.tgname')}
   AND ${notExtensionMember('pg_class', 'c.oid')}
   AND ${notPlumbline('c.relname')}
   AND ${selected('n.nspname', 'c.relname')}`
