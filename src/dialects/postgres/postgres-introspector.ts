@@ -39,16 +39,22 @@ const SAVE_AND_CHECK = `${SAVE_DEPARSE_SETTINGS}, ARRAY(SELECT name::text FROM p
 /**
  * What to send with the settings so that the prepared statement exists, planned for a catalog of
  * about this size. A generic plan is made for the catalog's statistics and size when it is made:
- * one made on an empty database (the first verification of a long `up`) read the same catalogs
- * ten times slower once they held hundreds of tables. So the statement is prepared again whenever
- * the catalog has grown by a quarter since (a handful of times over hundreds of migrations); a
- * setting rolled back with a failed transaction prepares it again too.
+ * priced for reads from disk, one made on an empty database (the first verification of a long
+ * `up`) read the same catalogs ten times slower once they held hundreds of tables. Priced for
+ * the memory they are read from (`PLANNER_SETTINGS`), the plans look names up by index at any
+ * size; the statement is still prepared again once the catalog has grown {@link REPLAN_GROWTH}
+ * times (preparing it again every time it grew by a quarter cost a long `up` more than it
+ * saved). A setting rolled back with a failed transaction prepares it again too.
  */
+/** How many times the catalog grows before its statements are prepared again. */
+const REPLAN_GROWTH = 4
+
 function prepareIfNeeded(saved: Readonly<Record<string, unknown>> | undefined): string {
   const pages = Number(saved?.pages ?? 0)
   const planned = plannedPages(saved)
   const held = Array.isArray(saved?.prepared) ? (saved.prepared as string[]) : []
-  if (held.length === PREPARED_CATALOG_COUNT && planned !== undefined && pages <= 1.25 * planned) return ''
+  if (held.length === PREPARED_CATALOG_COUNT && planned !== undefined && pages <= REPLAN_GROWTH * planned)
+    return ''
   // Those held are dropped first, whether all or some (a migration may have dropped the others).
   const drop = held.map((name) => `DEALLOCATE ${name};\n`).join('')
   return `;\n${drop}${PREPARE_CATALOG};
@@ -137,7 +143,7 @@ function plannedPages(saved: Readonly<Record<string, unknown>> | undefined): num
 /**
  * A verification's read in one round trip, once the session holds the prepared statement: the
  * settings are saved, fixed and put back on the server around it, and the catalog's size comes
- * back with them, so that a catalog grown by a quarter is planned for again next time. Inside
+ * back with them, so that a catalog grown fourfold is planned for again next time. Inside
  * the caller's transaction the settings are fixed in a savepoint instead, and rolling back to it
  * puts them back: nothing to save, nothing to send back.
  */
@@ -172,7 +178,7 @@ async function introspectPrepared(
     throw introspectionError(error, CATALOG_QUERIES[0]!.family)
   }
   const pages = Number(results[2 + executes.length]?.[0]?.pages ?? 0)
-  if (pages > 1.25 * known.plannedPages) preparedOn.delete(conn)
+  if (pages > REPLAN_GROWTH * known.plannedPages) preparedOn.delete(conn)
   return createSchema(
     'postgres',
     results
