@@ -92,8 +92,13 @@ async function benchDialect(dialect: BenchDialect, build: string): Promise<Apply
       binding: b.binding,
       timing: summarize(baselineSamples[j]!),
     }))
-    const binding = baselineResults.find((b) => b.binding)!
-    const ratio = up.median / binding.timing.median
+    // Each run's plumbline `up` over the binding baseline's run beside it (the two alternate in
+    // order): the machine's slow and fast spells then weigh on both sides of one ratio, not on
+    // one median more than on the other.
+    const bindingAt = baselines.findIndex((b) => b.binding)
+    const pairs = upRuns.map((r, i) => r.ms / baselineSamples[bindingAt]![i]!)
+    const ratios = summarize(pairs)
+    const ratio = ratios.median
     console.error(`${dialect}: no-op up, ${NOOP_RUNS} times`)
     const noop = await noopUp(fixture.dir, atHead!.url, NOOP_RUNS)
     await atHead!.drop()
@@ -120,6 +125,7 @@ async function benchDialect(dialect: BenchDialect, build: string): Promise<Apply
       setup,
       baselines: baselineResults,
       ratio,
+      ratioRange: [ratios.min, ratios.max],
       ...(target === undefined ? {} : { ratioTarget: target }),
       noop: { roundTrips: noop.roundTrips, timing: summarize(noop.samples) },
       ...(dialect === 'postgres' ? { noopTarget: NOOP_TARGET } : {}),

@@ -26,8 +26,12 @@ export interface ApplyResult {
   /** The parts of the setup that grow with the history, measured apart. */
   readonly setup: SetupCosts
   readonly baselines: ReadonlyArray<BaselineResult>
-  /** `up` over the binding baseline, and the most it may be (undefined: reported only). */
+  /**
+   * `up` over the binding baseline: the median of each run's ratio to the baseline run beside it,
+   * and the lowest and highest of those; and the most it may be (undefined: reported only).
+   */
   readonly ratio: number
+  readonly ratioRange: readonly [number, number]
   readonly ratioTarget?: number
   readonly noop: { readonly roundTrips: number; readonly timing: Summary }
   readonly noopTarget?: { readonly roundTrips: number; readonly ms: number }
@@ -111,7 +115,10 @@ export function renderApplySection(run: ApplyRun): string {
     '',
     'Verified `up` of a generated history from an empty database to head, against the same files run',
     'without plumbline, each file in its own transaction, measured in the same run on fresh databases',
-    `(medians of ${run.runs} runs, MySQL at most 3, plumbline and baselines alternating). plumbline runs in this process`,
+    `(medians of ${run.runs} runs, MySQL at most 3, plumbline and baselines alternating; the ratio is`,
+    'the median of each run’s ratio to the binding baseline’s run beside it, with their range and',
+    'the ratio of the two medians, so that a slow or fast spell of the machine weighs on both sides',
+    'of a ratio). plumbline runs in this process',
     'as `up` does: it reads the migrations folder and `plumbline.history.json` (built beforehand, so',
     'nothing is replayed), observes, plans, and applies each migration in its transaction with',
     'verification (introspection of what its delta touches, the tracking row and audit event; the',
@@ -138,7 +145,7 @@ export function renderApplySection(run: ApplyRun): string {
         r.migrations,
         range(r.up),
         `${binding.name}: ${range(binding.timing)}`,
-        `${r.ratio.toFixed(2)}×${mark(r.ratioTarget === undefined || r.ratio <= r.ratioTarget)}`,
+        `${r.ratio.toFixed(2)}× (${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)}; of the medians ${(r.up.median / binding.timing.median).toFixed(2)}×)${mark(r.ratioTarget === undefined || r.ratio <= r.ratioTarget)}`,
         r.ratioTarget === undefined ? 'reported' : `≤ ${r.ratioTarget}×`,
         others
           .map(
