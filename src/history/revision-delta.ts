@@ -41,18 +41,21 @@ export interface SchemaState {
  * records changes over a state it leaves alone.
  */
 export function applyDeltaInPlace(state: SchemaState, delta: RevisionDelta): void {
-  const expectPresent = (object: SchemaObject) => {
-    const found = state.get(objectKey(object))
+  // Each key is computed once: a history's objects come from JSON, unfrozen, so uncached.
+  const dropped = delta.dropped.map(objectKey)
+  const changed = delta.changed.map((c) => objectKey(c.after))
+  const created = delta.created.map(objectKey)
+  const expectPresent = (object: SchemaObject, key: string) => {
+    const found = state.get(key)
     if (found === undefined || !sameObject(found, object))
-      throw new Error(`${objectKey(object)} is not as the delta says it was`)
+      throw new Error(`${key} is not as the delta says it was`)
   }
-  for (const object of delta.dropped) expectPresent(object)
-  for (const { before: old } of delta.changed) expectPresent(old)
-  for (const object of delta.created)
-    if (state.get(objectKey(object)) !== undefined) throw new Error(`${objectKey(object)} already exists`)
-  for (const object of delta.dropped) state.delete(objectKey(object))
-  for (const { after } of delta.changed) state.set(objectKey(after), after)
-  for (const object of delta.created) state.set(objectKey(object), object)
+  for (const [i, object] of delta.dropped.entries()) expectPresent(object, dropped[i]!)
+  for (const { before } of delta.changed) expectPresent(before, objectKey(before))
+  for (const key of created) if (state.get(key) !== undefined) throw new Error(`${key} already exists`)
+  for (const key of dropped) state.delete(key)
+  for (const [i, { after }] of delta.changed.entries()) state.set(changed[i]!, after)
+  for (const [i, object] of delta.created.entries()) state.set(created[i]!, object)
 }
 
 /** Same definition and details. */

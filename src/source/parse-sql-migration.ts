@@ -166,15 +166,19 @@ function findDirectiveLines(
   lines: LineIndex,
   file: string,
 ): DirectiveLine[] {
-  const tokenAt = new Map(tokens.map((t) => [t.start, t]))
   const found: DirectiveLine[] = []
-  let start = 0
-  while (start < text.length) {
+  // A directive holds "plumbline:": only the lines that do are read (most hold none).
+  const mentions = /plumbline:/gi
+  let lastLine = -1
+  for (let m = mentions.exec(text); m !== null; m = mentions.exec(text)) {
+    const start = text.lastIndexOf('\n', m.index - 1) + 1
+    if (start === lastLine) continue
+    lastLine = start
     const newline = text.indexOf('\n', start)
     const next = newline === -1 ? text.length : newline + 1
     const lineText = text.slice(start, newline === -1 ? text.length : newline)
     const indent = lineText.length - lineText.trimStart().length
-    const token = tokenAt.get(start + indent)
+    const token = tokenStartingAt(tokens, start + indent)
     // No token starts here when the line lies inside a string, a body or a block comment.
     if (SQL_DIRECTIVE.test(lineText.trimStart()) && token !== undefined) {
       const line = lines.lineAt(start)
@@ -187,11 +191,12 @@ function findDirectiveLines(
         next,
       })
     }
-    start = next
   }
+  if (lastLine === -1) return found
   for (const token of tokens) {
+    if (token.kind !== 'comment') continue
     const comment = text.slice(token.start, token.end)
-    if (token.kind === 'comment' && SQL_DIRECTIVE.test(comment) && !found.some((d) => d.at === token.start)) {
+    if (SQL_DIRECTIVE.test(comment) && !found.some((d) => d.at === token.start)) {
       throw sourceError({
         code: 'MIGRATION_DIRECTIVE_MISPLACED',
         file,
@@ -202,6 +207,20 @@ function findDirectiveLines(
     }
   }
   return found
+}
+
+/** The token that starts at `at`, found by bisection (tokens are in order and do not overlap). */
+function tokenStartingAt(tokens: ReadonlyArray<SqlToken>, at: number): SqlToken | undefined {
+  let low = 0
+  let high = tokens.length - 1
+  while (low <= high) {
+    const mid = (low + high) >> 1
+    const start = tokens[mid]!.start
+    if (start === at) return tokens[mid]
+    if (start < at) low = mid + 1
+    else high = mid - 1
+  }
+  return undefined
 }
 
 function checkMarkerAllowed(d: DirectiveLine, role: SqlFileRole, file: string): void {
