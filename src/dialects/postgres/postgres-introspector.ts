@@ -36,6 +36,9 @@ const SAVE_AND_CHECK = `${SAVE_DEPARSE_SETTINGS}, ARRAY(SELECT name::text FROM p
   WHERE name = ANY (${PREPARED_CATALOG_NAMES})) AS prepared, ${CATALOG_PAGES} AS pages,
   pg_catalog.current_setting('${PLAN_PAGES}', true) AS plan_pages`
 
+/** How many times the catalog grows before its statements are prepared again. */
+const REPLAN_GROWTH = 4
+
 /**
  * What to send with the settings so that the prepared statement exists, planned for a catalog of
  * about this size. A generic plan is made for the catalog's statistics and size when it is made:
@@ -46,9 +49,6 @@ const SAVE_AND_CHECK = `${SAVE_DEPARSE_SETTINGS}, ARRAY(SELECT name::text FROM p
  * times (preparing it again every time it grew by a quarter cost a long `up` more than it
  * saved). A setting rolled back with a failed transaction prepares it again too.
  */
-/** How many times the catalog grows before its statements are prepared again. */
-const REPLAN_GROWTH = 4
-
 function prepareIfNeeded(saved: Readonly<Record<string, unknown>> | undefined): string {
   const pages = Number(saved?.pages ?? 0)
   const planned = plannedPages(saved)

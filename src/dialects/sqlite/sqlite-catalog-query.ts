@@ -60,7 +60,7 @@ WHERE o.ordinary`
   return { sql, params: [list, list] }
 }
 
-/** The shadow tables of the database's virtual tables, by their names in ASCII lower case. */
+/** The names of the shadow tables of the database's virtual tables, as SQLite's modules report them. */
 export const SHADOW_TABLES_SQL = `SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow'`
 
 /**
