@@ -209,29 +209,37 @@ describe('postgres: introspection', () => {
     ])
   })
 
-  it('leaves the session’s search_path, TimeZone and DateStyle as it found them, in a transaction too', async () => {
+  it('leaves the session’s search_path, TimeZone, DateStyle and planner costs as it found them, in a transaction too', async () => {
     const settings = async () =>
       (
         await conn.query(`SELECT current_setting('search_path') AS p, current_setting('TimeZone') AS z,
-        current_setting('DateStyle') AS d`)
+        current_setting('DateStyle') AS d, current_setting('random_page_cost') AS r,
+        current_setting('plan_cache_mode') AS m`)
       )[0]
     await conn.execute(
-      `SET search_path TO analytics, public; SET TimeZone TO 'Asia/Tokyo'; SET DateStyle TO 'SQL, DMY'`,
+      `SET search_path TO analytics, public; SET TimeZone TO 'Asia/Tokyo'; SET DateStyle TO 'SQL, DMY'; SET random_page_cost TO 3.5`,
     )
+    const goals = [{ schema: 'public', name: 'goals' }]
     try {
       const before = await settings()
       await introspectPostgres(conn)
       expect(await settings()).toEqual(before)
+      // A read by name prepares its statements, the next one runs them: both put everything back.
+      await introspectPostgres(conn, { only: goals })
+      await introspectPostgres(conn, { only: goals })
+      expect(await settings()).toEqual(before)
       await conn.transaction(async () => {
-        await conn.execute('SET LOCAL search_path TO public')
+        await conn.execute('SET LOCAL search_path TO public; SET LOCAL random_page_cost TO 2.5')
         const inside = await settings()
         await introspectPostgres(conn)
+        expect(await settings()).toEqual(inside)
+        await introspectPostgres(conn, { only: goals, inTransaction: true })
         expect(await settings()).toEqual(inside)
       })
       expect(await settings()).toEqual(before)
       expect(fingerprint(await introspectPostgres(conn))).toBe(fingerprint(full))
     } finally {
-      await conn.execute('RESET search_path; RESET TimeZone; RESET DateStyle')
+      await conn.execute('RESET search_path; RESET TimeZone; RESET DateStyle; RESET random_page_cost')
     }
   })
 
