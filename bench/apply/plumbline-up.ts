@@ -20,8 +20,12 @@ export interface UpRun {
  * `dir` and their history file (no replay), apply every migration verified, close. The session's
  * connection and dialect are timed by a {@link StatementLedger}.
  */
-export async function plumblineUp(dir: string, url: string): Promise<UpRun> {
-  const ledger = new StatementLedger()
+export async function plumblineUp(
+  dir: string,
+  url: string,
+  options: { readonly batchedReads?: boolean } = {},
+): Promise<UpRun> {
+  const ledger = new StatementLedger(options)
   const start = performance.now()
   const session = await openSession({ url, dir, history: 'file', create: true })
   let result: MigrateResult

@@ -23,6 +23,11 @@ export interface ApplyResult {
   readonly up: Summary
   /** The run whose time was the median: its statements are shown. */
   readonly medianRun: UpRun
+  /**
+   * The run verification's share is taken from: the median run, or where the dialect sends a
+   * migration's verification read with its statements, one more run that sends it alone.
+   */
+  readonly verificationRun: UpRun
   /** The parts of the setup that grow with the history, measured apart. */
   readonly setup: SetupCosts
   readonly baselines: ReadonlyArray<BaselineResult>
@@ -123,7 +128,10 @@ export function renderApplySection(run: ApplyRun): string {
     'nothing is replayed), observes, plans, and applies each migration in its transaction with',
     'verification (introspection of what its delta touches, the tracking row and audit event; the',
     'catalog fingerprint for the head). Verification is the time in verification introspection,',
-    'the catalog fingerprint and tracking statements. The no-op `up` is the engine on an open',
+    'the catalog fingerprint and tracking statements; on PostgreSQL, where a migration’s',
+    'verification read travels in the round trip of its statements, it is measured in one more run',
+    'that sends each read alone (in the timed runs and the table by statement below, the read is',
+    'part of the migration statements’ time). The no-op `up` is the engine on an open',
     'session at head (what an application that migrates at start pays). Memory is the peak RSS of',
     'a separate process that runs one `up` on the transpiled sources (no TypeScript loader).',
     '',
@@ -160,9 +168,9 @@ export function renderApplySection(run: ApplyRun): string {
     ...results.map((r) =>
       row([
         r.dialect,
-        duration(r.medianRun.verificationMs),
-        pct(r.medianRun.verificationMs, r.medianRun.ms),
-        duration(r.medianRun.verifyMs),
+        duration(r.verificationRun.verificationMs),
+        pct(r.verificationRun.verificationMs, r.verificationRun.ms),
+        duration(r.verificationRun.verifyMs),
         `${r.noop.roundTrips}${mark(!r.noopTarget || r.noop.roundTrips <= r.noopTarget.roundTrips)}`,
         `${duration(r.noop.timing.median)}${mark(!r.noopTarget || r.noop.timing.median <= r.noopTarget.ms)}`,
         r.noopTarget ? `≤ ${r.noopTarget.roundTrips}, ≤ ${r.noopTarget.ms} ms` : 'reported',

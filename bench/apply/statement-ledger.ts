@@ -30,6 +30,15 @@ const LOCK =
 export class StatementLedger {
   readonly #totals = new Map<StatementClass, { count: number; ms: number }>()
   #introspecting: 'verification' | 'full' | undefined
+  readonly #batchedReads: boolean
+
+  /**
+   * `batchedReads: false` takes the dialect's batched reads away: a verification read then goes
+   * on its own, and its time shows as introspection instead of inside the migration's batch.
+   */
+  constructor({ batchedReads = true }: { readonly batchedReads?: boolean } = {}) {
+    this.#batchedReads = batchedReads
+  }
 
   /** The totals so far, largest first. */
   totals(): ReadonlyArray<readonly [StatementClass, ClassTotal]> {
@@ -129,6 +138,7 @@ export class StatementLedger {
   dialect(inner: Dialect): Dialect {
     return {
       ...inner,
+      ...(this.#batchedReads ? {} : { batchedRead: undefined }),
       introspect: async (conn, options) => {
         this.#introspecting = options?.only === undefined ? 'full' : 'verification'
         try {

@@ -83,6 +83,15 @@ export interface IntrospectOptions {
   readonly inTransaction?: boolean
 }
 
+/** See {@link Dialect.batchedRead}. */
+export interface BatchedRead {
+  readonly statements: ReadonlyArray<string>
+  /** The schema, from the results of `statements` (one per statement, in order). */
+  read(results: ReadonlyArray<Row[]>): Schema
+  /** The error to report when one of `statements` failed with `error`. */
+  failed(error: unknown): unknown
+}
+
 /** Connects with or without creating the database (SQLite creates a missing file only when asked). */
 export interface ConnectOptions {
   readonly create?: boolean
@@ -114,6 +123,19 @@ export interface Dialect {
   connect(target: ConnectionTarget, options?: ConnectOptions): Promise<Connection>
   /** Reads the live schema into the model; plumbline's own `plumbline_*` tables are never part of it. */
   introspect(conn: Connection, options?: IntrospectOptions): Promise<Schema>
+  /**
+   * The statements of the same read as `introspect(conn, options)`, for a caller to send in a
+   * batch of its own (`Connection.executeBatch`), with how to read the schema from their results.
+   * `undefined` when the read cannot go that way on `conn` now, and `introspect` does it.
+   * PostgreSQL: a read by name, once the session holds the prepared catalog statements — so that
+   * a migration's verification travels in the round trip of its statements. `after`: the
+   * statements the batch sends before the read's (a read that they could spoil is not offered).
+   */
+  batchedRead?(
+    conn: Connection,
+    options: IntrospectOptions,
+    after: ReadonlyArray<string>,
+  ): BatchedRead | undefined
   /**
    * A scalar SQL expression whose text changes with any DDL and never with data or maintenance:
    * plumbline hashes it. Read in the same statement as the tracking head, it makes the healthy

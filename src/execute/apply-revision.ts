@@ -3,6 +3,7 @@ import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
 import type { RevisionDelta } from '../history/revision-delta.js'
 import { resolveIntegrityConfig } from '../integrity/integrity-config.js'
 import { type CheckPhase, conditionError, runChecksFor } from '../integrity/migration-conditions.js'
+import type { Schema } from '../schema/model.js'
 import type { Migration } from '../source/migration.js'
 import type { TrackingRow } from '../tracking/tracking-model.js'
 import { MIGRATIONS_TABLE } from '../tracking/tracking-tables.js'
@@ -18,7 +19,7 @@ import { readCatalogFingerprint } from './catalog-fingerprint.js'
 import { changesDataOnly } from './data-statement.js'
 import type { ExecutionContext } from './execution-context.js'
 import { runMigration, runMigrationAfter } from './run-migration.js'
-import { checkDelta, isCleanDelta, verificationFailed } from './verify-revision.js'
+import { checkDelta, compareDelta, deltaRead, isCleanDelta, verificationFailed } from './verify-revision.js'
 
 /** How a revision is run: first time, again after its effects vanished, or after a stop part-way. */
 export type ApplyMode = 'apply' | 'rerun' | 'resume'
@@ -68,9 +69,13 @@ export async function applyRevision(
   }
   // Whether the revision has a tracking row to replace (known under the lock, in the transaction).
   let rowExists = true
-  // Verifies the revision, then builds its tracking row and audit event.
-  const verified = async (): Promise<{ row: TrackingRow; applied: AuditEvent }> => {
-    const mismatch = await checkDelta(conn, dialect, revision.delta, { inTransaction: transactional })
+  // Verifies the revision (against `live` when its read came back with the statements), then
+  // builds its tracking row and audit event.
+  const verified = async (live?: Schema): Promise<{ row: TrackingRow; applied: AuditEvent }> => {
+    const mismatch =
+      live === undefined
+        ? await checkDelta(conn, dialect, revision.delta, { inTransaction: transactional })
+        : compareDelta(revision.delta, live)
     if (!isCleanDelta(mismatch)) throw verificationFailed(migration.id, mismatch, transactional)
     await requireConditions(ctx, migration, 'after', transactional)
     // Only the head revision's row is ever compared with the live catalog (the healthy path):
@@ -88,9 +93,9 @@ export async function applyRevision(
     const applied = event(ctx, mode === 'apply' ? 'apply' : mode, migration.id, { statements, row })
     return { row, applied }
   }
-  const finish = async (): Promise<void> => {
+  const finish = async (live?: Schema): Promise<void> => {
     const v = performance.now()
-    const { row, applied } = await verified()
+    const { row, applied } = await verified(live)
     if (rowExists) {
       await writeTrackingRow(conn, row)
       await appendEvent(conn, applied)
@@ -126,19 +131,28 @@ export async function applyRevision(
       : undefined
   if (prologue !== undefined && migration.kind === 'sql') {
     // One round trip opens the transaction, reads the revision's row, stops if another process
-    // applied it meanwhile, and runs the statements; then verification; then the row (with its
-    // audit event) and COMMIT in one more.
-    let opened: Row[][] | undefined
+    // applied it meanwhile, runs the statements and — where the dialect can send it so — reads
+    // back what they should have done; then the row (with its audit event) and COMMIT in one more.
+    const read = deltaRead(revision.delta, true)
+    const batched =
+      read === undefined
+        ? undefined
+        : dialect.batchedRead?.(conn, read, [
+            ...prologue.statements,
+            ...migration.up.statements.map((s) => s.sql),
+          ])
+    let opened: { readonly prefix: Row[][]; readonly suffix: Row[][] } | undefined
     try {
-      opened = await runMigrationAfter(conn, migration, prologue.statements)
-      rowExists = opened[prologue.statusIndex]?.[0] !== undefined
+      opened = await runMigrationAfter(conn, migration, prologue.statements, batched)
+      rowExists = opened.prefix[prologue.statusIndex]?.[0] !== undefined
       for (let done = 1; done <= total; done++) await onStatement(done)
+      const live = batched?.read(opened.suffix)
       if (rowExists) {
-        await finish()
+        await finish(live)
         await conn.execute('COMMIT')
       } else {
         const v = performance.now()
-        const { row, applied } = await verified()
+        const { row, applied } = await verified(live)
         await conn.executeBatch!(prologue.epilogue(row, applied))
         verifyMs = performance.now() - v
       }

@@ -151,18 +151,29 @@ async function runBatch(
   return { statementsDone: statements.length, statementsTotal: statements.length }
 }
 
+/** Statements sent after a migration's in its batch, and the error their failure is reported as. */
+export interface BatchSuffix {
+  readonly statements: ReadonlyArray<string>
+  failed(error: unknown): unknown
+}
+
 /**
  * Sends `prefix`, then a SQL migration's up statements as {@link runMigration} runs them in a
- * batch, in one round trip on a connection that can (PostgreSQL), and returns the rows of the
- * prefix's statements. An error of a prefix statement is thrown as it is; one of the migration's
- * as `MIGRATION_FAILED`, naming the statement.
+ * batch, then `suffix`, in one round trip on a connection that can (PostgreSQL), and returns the
+ * rows of the prefix's and of the suffix's statements. An error of a prefix statement is thrown as
+ * it is; one of the migration's as `MIGRATION_FAILED`, naming the statement; one of the suffix's
+ * as the suffix says.
  */
 export async function runMigrationAfter(
   conn: Connection,
   migration: Migration & { readonly kind: 'sql' },
   prefix: ReadonlyArray<string>,
-): Promise<Row[][]> {
-  return sendBatch(conn, migration, migration.up.statements, prefix)
+  suffix?: BatchSuffix,
+): Promise<{ readonly prefix: Row[][]; readonly suffix: Row[][] }> {
+  const results = await sendBatch(conn, migration, migration.up.statements, prefix, suffix)
+  // The suffix's results are the last ones, whatever the statements before them returned.
+  const last = suffix?.statements.length ?? 0
+  return { prefix: results.slice(0, prefix.length), suffix: results.slice(results.length - last) }
 }
 
 async function sendBatch(
@@ -170,18 +181,21 @@ async function sendBatch(
   migration: Migration,
   statements: ReadonlyArray<Statement>,
   prefix: ReadonlyArray<string>,
+  suffix?: BatchSuffix,
 ): Promise<Row[][]> {
   try {
-    const results = await conn.executeBatch!([
+    return await conn.executeBatch!([
       ...prefix,
       SAVE_SEARCH_PATH,
       ...statements.map((s) => s.sql),
       RESTORE_SEARCH_PATH,
+      ...(suffix?.statements ?? []),
     ])
-    return results.slice(0, prefix.length)
   } catch (error) {
     const at = isPlumblineError(error) ? error.details?.batchIndex : undefined
     if (typeof at === 'number' && at < prefix.length) throw error
+    if (suffix !== undefined && typeof at === 'number' && at >= prefix.length + statements.length + 2)
+      throw suffix.failed(withoutBatchIndex(error))
     const index =
       typeof at === 'number' ? Math.min(Math.max(at - prefix.length - 1, 0), statements.length - 1) : 0
     throw statementFailed(migration, statements[index]!, index, statements.length, withoutBatchIndex(error))

@@ -1,7 +1,13 @@
-import type { Connection, Dialect } from '../dialects/dialect.js'
+import type { Connection, Dialect, IntrospectOptions } from '../dialects/dialect.js'
 import { PlumblineError } from '../errors/plumbline-error.js'
 import type { RevisionDelta } from '../history/revision-delta.js'
-import { describeObject, objectKey, type SchemaObject, TABLE_SCOPED_KINDS } from '../schema/model.js'
+import {
+  describeObject,
+  objectKey,
+  type Schema,
+  type SchemaObject,
+  TABLE_SCOPED_KINDS,
+} from '../schema/model.js'
 
 /** What the database shows of a delta that it should not. */
 export interface DeltaMismatch {
@@ -21,16 +27,27 @@ export async function checkDelta(
   delta: RevisionDelta,
   { inTransaction = false }: { readonly inTransaction?: boolean } = {},
 ): Promise<DeltaMismatch> {
-  const wanted = [...delta.created, ...delta.changed.map((c) => c.after)]
-  if (wanted.length === 0 && delta.dropped.length === 0) return { missing: [], changed: [], remaining: [] }
-  const touched = [...wanted, ...delta.dropped]
-  const live = await dialect.introspect(conn, {
+  const read = deltaRead(delta, inTransaction)
+  if (read === undefined) return { missing: [], changed: [], remaining: [] }
+  return compareDelta(delta, await dialect.introspect(conn, read))
+}
+
+/** What to read of the live schema to check `delta`; `undefined` when it touches nothing. */
+export function deltaRead(delta: RevisionDelta, inTransaction: boolean): IntrospectOptions | undefined {
+  const touched = [...delta.created, ...delta.changed.map((c) => c.after), ...delta.dropped]
+  if (touched.length === 0) return undefined
+  return {
     only: relationsOf(touched),
     kinds: [...new Set(touched.map((o) => o.kind))],
     objects: [...new Set(touched.filter((o) => TABLE_SCOPED_KINDS.has(o.kind)).map((o) => o.name))],
     details: false,
     inTransaction,
-  })
+  }
+}
+
+/** What `live` (read with {@link deltaRead}) shows of `delta` that it should not. */
+export function compareDelta(delta: RevisionDelta, live: Schema): DeltaMismatch {
+  const wanted = [...delta.created, ...delta.changed.map((c) => c.after)]
   const byKey = new Map(live.objects.map((o) => [objectKey(o), o] as const))
   const missing: SchemaObject[] = []
   const changed: Array<{ expected: SchemaObject; actual: SchemaObject }> = []

@@ -324,6 +324,78 @@ for (const target of dialectTargets()) {
     })
 
     if (target.dialect === 'postgres') {
+      it('reads a migration’s effect back in the round trip of its statements, and still catches one that does not show', async () => {
+        const own = mkdtempSync(join(tmpdir(), 'plumbline-batched-read-'))
+        try {
+          writeFileSync(
+            join(own, '0001_accounts.sql'),
+            'CREATE TABLE accounts (id INTEGER PRIMARY KEY, handle TEXT NOT NULL);\n',
+          )
+          writeFileSync(
+            join(own, '0002_notes.sql'),
+            'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);\n',
+          )
+          writeFileSync(join(own, '0003_more_notes.sql'), 'ALTER TABLE notes ADD COLUMN title TEXT;\n')
+          // Swallows its own failure: on duplicate handles the index is simply not there.
+          writeFileSync(
+            join(own, '0004_unique_handles.sql'),
+            "DO $$\nBEGIN\n  CREATE UNIQUE INDEX idx_accounts_handle ON accounts (handle);\nEXCEPTION WHEN unique_violation THEN\n  RAISE NOTICE 'duplicate handles';\nEND\n$$;\n",
+          )
+          expect((await migrate({ url, dir: own, to: '0001_accounts' })).error).toBeUndefined()
+          await conn.execute("INSERT INTO accounts (id, handle) VALUES (1, 'ann'), (2, 'ann')")
+          const session = await openSession({ url, dir: own })
+          // Counts the reads the dialect sent in the migrations' own batches.
+          let batched = 0
+          const dialect = {
+            ...session.dialect,
+            batchedRead: (...args: Parameters<NonNullable<typeof session.dialect.batchedRead>>) => {
+              const read = session.dialect.batchedRead!(...args)
+              if (read !== undefined) batched++
+              return read
+            },
+          }
+          let result: Awaited<ReturnType<typeof migrateSession>>
+          try {
+            result = await migrateSession({
+              ...session,
+              dialect,
+              context: async () => ({ ...(await session.context()), dialect }),
+            })
+          } finally {
+            await session.close()
+          }
+          // The first verification prepares the catalog statements; the next ones go with their migration.
+          expect(batched).toBe(2)
+          expect(result.applied.map((a) => [a.revision, a.status])).toEqual([
+            ['0002_notes', 'applied'],
+            ['0003_more_notes', 'applied'],
+          ])
+          expect(result.error).toMatchObject({
+            code: 'VERIFICATION_FAILED',
+            details: {
+              revision: '0004_unique_handles',
+              missing: [expect.objectContaining({ kind: 'index', name: 'idx_accounts_handle' })],
+            },
+          })
+          expect(result.error?.message).toContain('(it was rolled back)')
+          expect(await trackingStatuses(conn)).toEqual([
+            ['0001_accounts', 'applied'],
+            ['0002_notes', 'applied'],
+            ['0003_more_notes', 'applied'],
+          ])
+          // The column 0003 added was read back with it, and is there.
+          expect(
+            (
+              await conn.query(
+                "SELECT 1 FROM information_schema.columns WHERE table_name = 'notes' AND column_name = 'title'",
+              )
+            ).length,
+          ).toBe(1)
+        } finally {
+          rmSync(own, { recursive: true, force: true })
+        }
+      })
+
       it('verifies after a migration that drops the session’s prepared statements, all or some of them', async () => {
         const own = mkdtempSync(join(tmpdir(), 'plumbline-deallocate-'))
         try {

@@ -129,7 +129,7 @@ class PostgresConnection implements Connection {
 }
 
 /** Text that may drop a session's prepared statements; a false alarm only costs a round trip. */
-const MAY_DROP_PREPARED = /\b(DISCARD|DEALLOCATE)\b/i
+export const MAY_DROP_PREPARED = /\b(DISCARD|DEALLOCATE)\b/i
 
 /** A simple query of several statements that counts the statements the server completed. */
 class CountingQuery extends pg.Query {

@@ -1,7 +1,7 @@
 import type { Dialect } from '../dialect.js'
 import { POSTGRES_CATALOG_FINGERPRINT } from './postgres-catalog-fingerprint.js'
-import { connectPostgres } from './postgres-connection.js'
-import { introspectPostgres } from './postgres-introspector.js'
+import { connectPostgres, MAY_DROP_PREPARED } from './postgres-connection.js'
+import { introspectPostgres, preparedRead } from './postgres-introspector.js'
 import { postgresLock } from './postgres-lock.js'
 import { postgresRenderer } from './postgres-renderer.js'
 import { postgresRevisionPrologue } from './revision-prologue.js'
@@ -19,4 +19,7 @@ export const postgresDialect: Dialect = Object.freeze<Dialect>({
   renderer: postgresRenderer,
   lock: (conn) => postgresLock(conn),
   introspect: (conn, options) => introspectPostgres(conn, options),
+  // Not after statements that may drop the prepared statements the read runs.
+  batchedRead: (conn, options, after) =>
+    after.some((sql) => MAY_DROP_PREPARED.test(sql)) ? undefined : preparedRead(conn, options),
 })

@@ -1,6 +1,6 @@
 import { isPlumblineError, PlumblineError } from '../../errors/plumbline-error.js'
 import { createSchema, type Schema, type SchemaObject } from '../../schema/model.js'
-import type { Connection, IntrospectOptions, Row } from '../dialect.js'
+import type { BatchedRead, Connection, IntrospectOptions, Row } from '../dialect.js'
 import {
   CATALOG_QUERIES,
   type CatalogRow,
@@ -80,14 +80,15 @@ SELECT pg_catalog.set_config('${PLAN_PAGES}', '${pages}', false)`
  */
 export async function introspectPostgres(conn: Connection, options: IntrospectOptions = {}): Promise<Schema> {
   const only = options.only
-  const known = only === undefined ? undefined : preparedOn.get(conn)
-  if (
-    only !== undefined &&
-    known !== undefined &&
-    known.epoch === (conn.sessionEpoch ?? 0) &&
-    conn.executeBatch
-  ) {
-    return introspectPrepared(conn, only, options, known)
+  const prepared = preparedRead(conn, options)
+  if (prepared !== undefined) {
+    let results: Row[][]
+    try {
+      results = await conn.executeBatch!(prepared.statements)
+    } catch (error) {
+      throw prepared.failed(error)
+    }
+    return prepared.read(results)
   }
   const [saved] = await conn.query(SAVE_AND_CHECK)
   let failed = false
@@ -141,24 +142,22 @@ function plannedPages(saved: Readonly<Record<string, unknown>> | undefined): num
 }
 
 /**
- * A verification's read in one round trip, once the session holds the prepared statement: the
- * settings are saved, fixed and put back on the server around it, and the catalog's size comes
- * back with them, so that a catalog grown fourfold is planned for again next time. Inside
- * the caller's transaction the settings are fixed in a savepoint instead, and rolling back to it
- * puts them back: nothing to save, nothing to send back.
+ * A read by name in one round trip, once the session holds the prepared statements: the settings
+ * are saved, fixed and put back on the server around it, and the catalog's size comes back with
+ * them, so that a catalog grown fourfold is planned for again next time. Inside the caller's
+ * transaction the settings are fixed in a savepoint instead, and rolling back to it puts them
+ * back: nothing to save, nothing to send back. `undefined` when the read is not by name or the
+ * session may not hold the statements (see {@link preparedOn}): `introspectPostgres` prepares them.
  */
-async function introspectPrepared(
-  conn: Connection,
-  only: NonNullable<IntrospectOptions['only']>,
-  options: IntrospectOptions,
-  known: { readonly plannedPages: number },
-): Promise<Schema> {
+export function preparedRead(conn: Connection, options: IntrospectOptions): BatchedRead | undefined {
+  const only = options.only
+  const known = only === undefined ? undefined : preparedOn.get(conn)
+  if (only === undefined || known === undefined || known.epoch !== (conn.sessionEpoch ?? 0)) return undefined
+  if (conn.executeBatch === undefined) return undefined
   const executes = executeCatalog(only, options.kinds, options.details !== false, options.objects)
-  const scoped = options.inTransaction === true
-  let results: Row[][]
-  try {
-    results = await conn.executeBatch!(
-      scoped
+  return {
+    statements:
+      options.inTransaction === true
         ? [
             `SAVEPOINT ${SETTINGS_SAVEPOINT}`,
             FIX_SETTINGS_LOCALLY,
@@ -173,18 +172,18 @@ async function introspectPrepared(
             ...executes,
             `${RESTORE_SETTINGS_FROM_SERVER}, ${CATALOG_PAGES} AS pages`,
           ],
-    )
-  } catch (error) {
-    throw introspectionError(error, CATALOG_QUERIES[0]!.family)
+    read(results) {
+      const pages = Number(results[2 + executes.length]?.[0]?.pages ?? 0)
+      if (pages > REPLAN_GROWTH * known.plannedPages) preparedOn.delete(conn)
+      return createSchema(
+        'postgres',
+        results
+          .slice(2, 2 + executes.length)
+          .flatMap((rows) => rows.map((row) => toObject(row as unknown as CatalogRow))),
+      )
+    },
+    failed: (error) => introspectionError(error, CATALOG_QUERIES[0]!.family),
   }
-  const pages = Number(results[2 + executes.length]?.[0]?.pages ?? 0)
-  if (pages > REPLAN_GROWTH * known.plannedPages) preparedOn.delete(conn)
-  return createSchema(
-    'postgres',
-    results
-      .slice(2, 2 + executes.length)
-      .flatMap((rows) => rows.map((row) => toObject(row as unknown as CatalogRow))),
-  )
 }
 
 /** The rows of the prepared catalog statements' `EXECUTE`s, in one round trip. */
