@@ -31,7 +31,11 @@ export interface AppliedRevision {
   readonly status: 'applied' | 'skipped'
   readonly ms: number
   readonly statements: number
-  /** Of `ms`, the time spent verifying and recording. */
+  /**
+   * Of `ms`, the time spent verifying and recording after the statements ran. Where the
+   * verification read travels with the statements (PostgreSQL, see `Dialect.batchedRead`), its
+   * time is part of theirs and not counted here.
+   */
   readonly verifyMs: number
 }
 

@@ -7,10 +7,11 @@ import type { IntrospectOptions, Row } from '../dialect.js'
  * (`kind` 0 object, 1 column, 2 foreign-key column); {@link readCatalogRows} gives them names.
  *
  * Left out, by design: automatic indexes (`sql IS NULL`; their constraint is modelled instead),
- * `sqlite_*` tables (statistics, sequences), plumbline's own `plumbline_*` tables with all that
- * belongs to them, and the shadow tables a virtual table keeps its data in (they belong to it).
- * Virtual tables get no pragma rows: reading their columns needs their module, which may not be
- * loaded on this connection.
+ * `sqlite_*` tables (statistics, sequences), and plumbline's own `plumbline_*` tables with all
+ * that belongs to them. The shadow tables a virtual table keeps its data in (they belong to it)
+ * are left out by {@link managedObjects}, from the virtual tables this statement reads along
+ * with the objects named. Virtual tables get no pragma rows: reading their columns needs their
+ * module, which may not be loaded on this connection.
  */
 export function catalogQuery(options?: IntrospectOptions): { sql: string; params: unknown[] } {
   const only = options?.only
@@ -23,14 +24,13 @@ export function catalogQuery(options?: IntrospectOptions): { sql: string; params
   // table's shadow is decided from them (see `managedObjects`), not by pragma_table_list, which
   // first works out the columns of every view of the schema, again after each schema change: asked
   // in the statement, it cost a verification's read twice what the rest of the read costs.
+  const virtual = `(m.type = 'table' AND coalesce(m.rootpage, 0) = 0)`
   const filter =
     only === undefined
       ? ''
       : listed
-        ? `AND (m.name COLLATE NOCASE IN (${names}) OR m.tbl_name COLLATE NOCASE IN (${names})
-      OR (m.type = 'table' AND coalesce(m.rootpage, 0) = 0))`
-        : `AND (lower(m.name) IN (SELECT lower(value) FROM json_each(?)) OR lower(m.tbl_name) IN (SELECT lower(value) FROM json_each(?))
-      OR (m.type = 'table' AND coalesce(m.rootpage, 0) = 0))`
+        ? `AND (m.name COLLATE NOCASE IN (${names}) OR m.tbl_name COLLATE NOCASE IN (${names}) OR ${virtual})`
+        : `AND (lower(m.name) IN (SELECT lower(value) FROM json_each(?)) OR lower(m.tbl_name) IN (SELECT lower(value) FROM json_each(?)) OR ${virtual})`
   const sql = `WITH objects AS MATERIALIZED (
   SELECT m.type, m.name, m.tbl_name, m.sql,
     m.type = 'table' AND m.sql NOT LIKE 'CREATE VIRTUAL %' AS ordinary

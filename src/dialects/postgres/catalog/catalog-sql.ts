@@ -1,7 +1,8 @@
 /**
  * SQL fragments shared by the catalog queries. Every query takes the same three parameters: `$1`
  * (schemas, `text[]`, an element may be NULL) and `$2` (names, `text[]`), both NULL when the
- * whole database is read, and `$3` (see {@link namedWithin}). The fragments are plain strings, so each query is one constant.
+ * whole database is read, and `$3` (see {@link namedWithin}). The fragments are plain strings,
+ * so each query is one constant.
  */
 
 /**
