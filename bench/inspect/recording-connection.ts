@@ -8,8 +8,8 @@ export interface RecordedCall {
 }
 
 /**
- * The connection itself, except that every `query` and `execute` is first appended to `calls`
- * and `probe` runs before and after each. A proxy rather than a wrapper class, so whatever else
+ * The connection itself, except that every `query`, `execute` and `executeBatch` is first
+ * appended to `calls` and `probe` runs before and after each. A proxy rather than a wrapper class, so whatever else
  * a connection offers keeps working unchanged.
  */
 export function recordingConnection(
@@ -35,10 +35,28 @@ export function recordingConnection(
       probe?.()
     }
   }
+  // A batch travels as one simple query: recorded as the text the connection sends.
+  const executeBatch: Connection['executeBatch'] =
+    inner.executeBatch === undefined
+      ? undefined
+      : async (statements) => {
+          calls.push({
+            method: 'execute',
+            sql: statements.map((s) => `${s}\n;\n`).join(''),
+            params: undefined,
+          })
+          probe?.()
+          try {
+            return await inner.executeBatch!(statements)
+          } finally {
+            probe?.()
+          }
+        }
   return new Proxy(inner, {
     get(target, property) {
       if (property === 'query') return query
       if (property === 'execute') return execute
+      if (property === 'executeBatch') return executeBatch
       const value = Reflect.get(target, property, target)
       return typeof value === 'function' ? value.bind(target) : value
     },

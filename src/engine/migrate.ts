@@ -56,11 +56,24 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
         hint: `ids are file names without extension, e.g. ${session.migrations.at(-1)?.id ?? '0001_init'}`,
       })
     }
-    const ctx = await session.context()
-    const run = async (): Promise<MigrateResult> => {
-      const observation = await observe(session.conn, session.dialect, session.migrations, {
+    // On a server, the history file is read while the server reads its catalog for the
+    // observation (the read is sent first); SQLite reads in this process, so nothing overlaps.
+    let ctx = session.dialect.name === 'sqlite' ? await session.context() : undefined
+    const run = async (): Promise<MigrateResult | typeof REPLAY> => {
+      const observing = observe(session.conn, session.dialect, session.migrations, {
         lockHeld: !options.dryRun,
       })
+      if (ctx === undefined) {
+        // Awaited below; a failure of the file must not leave it unhandled meanwhile.
+        observing.catch(() => {})
+        // A history that must be replayed on a shadow takes seconds: never under the lock.
+        if ((await session.projectFromFile()) === undefined) {
+          await observing
+          return REPLAY
+        }
+        ctx = await session.context()
+      }
+      const observation = await observing
       const diagnosis = analyze(observation, ctx.history)
       if (!['fresh', 'healthy', 'pending'].includes(diagnosis.state)) {
         // An object a pending revision creates, already there with another definition, reads as
@@ -88,8 +101,9 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
           sql: trackingTablesDdl(session.dialect.name),
         })
       }
+      const byId = new Map(session.migrations.map((m) => [m.id, m] as const))
       for (const id of pending) {
-        const m = session.migrations.find((x) => x.id === id)!
+        const m = byId.get(id)!
         steps.push({
           action: 'apply_migration',
           revision: id,
@@ -110,9 +124,16 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
         ...(outcome.error ? { error: outcome.error } : {}),
       }
     }
-    return options.dryRun
-      ? await run()
-      : await withMigrationLock(session, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, run)
+    const attempt = () =>
+      options.dryRun
+        ? run()
+        : withMigrationLock(session, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, run)
+    const result = await attempt()
+    if (result !== REPLAY) return result
+    ctx = await session.context()
+    const again = await attempt()
+    if (again === REPLAY) throw new Error('migrate: the history was loaded, yet asked for again')
+    return again
   } catch (error) {
     if (!isPlumblineError(error)) throw error
     return {
@@ -124,6 +145,9 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
     }
   }
 }
+
+/** What a run under the lock answers when the history must first be replayed on a shadow. */
+const REPLAY = Symbol('replay')
 
 function preflightFailed(misfits: ReadonlyArray<Misfit>, state: State): PlumblineError {
   return new PlumblineError({

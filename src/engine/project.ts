@@ -62,46 +62,71 @@ export async function loadProject(
   return loadHistory(dialect, target, migrations, options)
 }
 
-/** The history of already-loaded migrations (see {@link loadProject}). */
+/**
+ * What the history file answers for already-loaded migrations: the project when the file holds
+ * their history exactly (and `history` is not `build`), otherwise how it compared (`undefined`
+ * when there is no file). A hand-edited file is refused with `HISTORY_FILE_INVALID`.
+ */
+export interface HistoryFileAnswer {
+  readonly project?: Project
+  readonly fileFreshness?: Freshness
+}
+
+/** Reads the history file for {@link loadHistory}, without replaying anything. */
+export async function readHistoryFromFile(
+  dialect: Dialect,
+  migrations: ReadonlyArray<Migration>,
+  options: ProjectOptions,
+): Promise<HistoryFileAnswer> {
+  if ((options.history ?? 'auto') === 'build') return {}
+  const historyPath = join(options.dir, HISTORY_FILE_NAME)
+  const text = await readFile(historyPath, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined
+    throw e
+  })
+  const cached = text === undefined ? undefined : parseHistoryFile(text, dialect.name, historyPath)
+  if (cached === undefined) return {}
+  const fileFreshness = historyFreshness(cached, migrations, {
+    transactionalDdl: dialect.capabilities.transactionalDdl,
+  })
+  if (!fileFreshness.fresh) return { fileFreshness }
+  return {
+    fileFreshness,
+    project: Object.freeze({
+      dir: options.dir,
+      migrations,
+      history: cached,
+      historyFrom: 'file',
+      historyPath,
+      fileFreshness,
+    }),
+  }
+}
+
+/**
+ * The history of already-loaded migrations (see {@link loadProject}); `file`: what
+ * {@link readHistoryFromFile} answered, when the caller read the file already.
+ */
 export async function loadHistory(
   dialect: Dialect,
   target: ConnectionTarget,
   migrations: ReadonlyArray<Migration>,
   options: ProjectOptions,
+  file?: HistoryFileAnswer,
 ): Promise<Project> {
   const historyPath = join(options.dir, HISTORY_FILE_NAME)
   const mode = options.history ?? 'auto'
-  let fileFreshness: Freshness | undefined
-  if (mode !== 'build') {
-    const text = await readFile(historyPath, 'utf8').catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return undefined
-      throw e
+  const answer = file ?? (await readHistoryFromFile(dialect, migrations, options))
+  if (answer.project !== undefined) return answer.project
+  const fileFreshness = answer.fileFreshness
+  if (mode === 'file') {
+    throw new PlumblineError({
+      code: 'HISTORY_STALE',
+      message: fileFreshness
+        ? `${historyPath} does not match the migrations: ${fileFreshness.reasons.map((r) => `${r.id} ${r.kind}`).join(', ')}`
+        : `${historyPath} has no ${dialect.name} history`,
+      hint: 'run `plumbline history` where a shadow database may be created, and commit the file',
     })
-    const cached = text === undefined ? undefined : parseHistoryFile(text, dialect.name, historyPath)
-    if (cached) {
-      fileFreshness = historyFreshness(cached, migrations, {
-        transactionalDdl: dialect.capabilities.transactionalDdl,
-      })
-      if (fileFreshness.fresh) {
-        return Object.freeze({
-          dir: options.dir,
-          migrations,
-          history: cached,
-          historyFrom: 'file',
-          historyPath,
-          fileFreshness,
-        })
-      }
-    }
-    if (mode === 'file') {
-      throw new PlumblineError({
-        code: 'HISTORY_STALE',
-        message: cached
-          ? `${historyPath} does not match the migrations: ${fileFreshness!.reasons.map((r) => `${r.id} ${r.kind}`).join(', ')}`
-          : `${historyPath} has no ${dialect.name} history`,
-        hint: 'run `plumbline history` where a shadow database may be created, and commit the file',
-      })
-    }
   }
   const shadow = await createShadow(
     dialect,

@@ -8,7 +8,13 @@ import { assertConditionsDefined } from '../integrity/migration-conditions.js'
 import { loadMigrations } from '../source/load-migrations.js'
 import type { Migration } from '../source/migration.js'
 import { CODE_SUPPORT } from './code-migrations.js'
-import { loadHistory, type Project, type ProjectOptions } from './project.js'
+import {
+  type HistoryFileAnswer,
+  loadHistory,
+  type Project,
+  type ProjectOptions,
+  readHistoryFromFile,
+} from './project.js'
 import { PLUMBLINE_VERSION } from './version.js'
 
 /** What every operation needs to know to reach the database and the migrations. */
@@ -34,8 +40,16 @@ export interface Session {
   readonly dialect: Dialect
   readonly conn: Connection
   readonly migrations: ReadonlyArray<Migration>
+  /** Who runs the operations (the tracking rows and the migration lock name it). */
+  readonly actor: Actor
+  now(): Date
   /** The migrations with their expected schemas (read from the history file, or replayed). */
   project(): Promise<Project>
+  /**
+   * The project when the history file answers for the migrations (or it was loaded already);
+   * `undefined` when it must be replayed on a shadow database, which {@link project} does.
+   */
+  projectFromFile(): Promise<Project | undefined>
   /** The executor's context (loads the project). */
   context(): Promise<ExecutionContext>
   close(): Promise<void>
@@ -48,29 +62,48 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const target = typeof options.url === 'string' ? parseConnectionUrl(options.url) : options.url
   let migrations: ReadonlyArray<Migration>
   const integrity = options.integrity ?? EMPTY_INTEGRITY
+  // A server is reached while the folder is read (the connection is closed again if the folder
+  // is refused); a SQLite file is opened only once the folder reads, since opening may create it.
+  const connecting =
+    options.opened === undefined && target.dialect !== 'sqlite'
+      ? open(target, { create: options.create ?? false })
+      : undefined
+  connecting?.catch(() => {})
   try {
     migrations = await loadMigrations(options.dir, {
       dialect: target.dialect,
       allowEmpty: options.allowEmpty ?? false,
     })
-    // A migration naming a check the config lacks is refused before anything connects or runs.
+    // A migration naming a check the config lacks is refused before anything runs.
     for (const m of migrations) assertConditionsDefined(m.id, m.checks, integrity)
   } catch (error) {
     await options.opened?.conn.close()
+    await connecting?.then((opened) => opened.conn.close()).catch(() => {})
     throw error
   }
-  const { dialect, conn } = options.opened ?? (await open(target, { create: options.create ?? false }))
+  const { dialect, conn } =
+    options.opened ?? (await (connecting ?? open(target, { create: options.create ?? false })))
+  let file: Promise<HistoryFileAnswer> | undefined
+  const readFile = () => {
+    file ??= readHistoryFromFile(dialect, migrations, options)
+    return file
+  }
   let project: Promise<Project> | undefined
   const loadProject = () => {
-    project ??= loadHistory(dialect, target, migrations, options)
+    project ??= readFile().then((answer) => loadHistory(dialect, target, migrations, options, answer))
     return project
   }
+  const actor = options.actor ?? currentActor()
+  const now = options.now ?? (() => new Date())
   return {
     target,
     dialect,
     conn,
     migrations,
+    actor,
+    now,
     project: loadProject,
+    projectFromFile: async () => (project !== undefined ? project : (await readFile()).project),
     async context() {
       const p = await loadProject()
       return {
@@ -78,8 +111,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         dialect,
         history: p.history,
         migrations,
-        actor: options.actor ?? currentActor(),
-        now: options.now ?? (() => new Date()),
+        actor,
+        now,
         version: PLUMBLINE_VERSION,
         code: CODE_SUPPORT,
         integrity,

@@ -10,11 +10,10 @@ export async function withMigrationLock<T>(
   timeoutMs: number,
   fn: () => Promise<T>,
 ): Promise<T> {
-  const ctx = await session.context()
   const lock = session.dialect.lock(session.conn)
   const request: LockRequest = {
     timeoutMs,
-    owner: { host: ctx.actor.host, pid: ctx.actor.pid, since: ctx.now().toISOString() },
+    owner: { host: session.actor.host, pid: session.actor.pid, since: session.now().toISOString() },
   }
   await lock.acquire(request)
   try {

@@ -114,6 +114,7 @@ export function parseHistoryFile(
   for (const revision of entry.revisions) {
     if (!isDelta(revision.delta))
       throw invalid(path, `revision ${revision.id} has a delta that does not read`)
+    freezeDelta(revision.delta)
     if (revision.statementDeltas !== undefined) checkStatementDeltas(path, state, revision)
     try {
       applyDeltaInPlace(state, revision.delta)
@@ -277,6 +278,19 @@ function isDelta(value: unknown): value is RevisionDelta {
     Array.isArray(d.dropped) &&
     Array.isArray(d.changed)
   )
+}
+
+/**
+ * Freezes the objects of a delta read from the file: every comparison of a run (pre-flight,
+ * verification, analysis) then finds their keys computed once (see `objectKey`).
+ */
+function freezeDelta(delta: RevisionDelta): void {
+  for (const o of delta.created) Object.freeze(o)
+  for (const o of delta.dropped) Object.freeze(o)
+  for (const c of delta.changed) {
+    Object.freeze(c.before)
+    Object.freeze(c.after)
+  }
 }
 
 function digestOf(initial: ReadonlyArray<SchemaObject>, revisions: ReadonlyArray<StoredRevision>): string {

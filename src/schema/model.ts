@@ -100,7 +100,10 @@ export function createSchema(dialect: DialectName, objects: Iterable<SchemaObjec
     const key = objectKey(object)
     if (seen.has(key)) throw new Error(`schema model: two objects share the key ${key}`)
     seen.add(key)
-    keyed.push({ key, object: Object.isFrozen(object) ? object : Object.freeze({ ...object }) })
+    const frozen = Object.isFrozen(object) ? object : Object.freeze({ ...object })
+    // The frozen copy has the same key: later comparisons look it up instead of building it.
+    if (frozen !== object) keys.set(frozen, key)
+    keyed.push({ key, object: frozen })
   }
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   const sorted = new Array<SchemaObject>(keyed.length)

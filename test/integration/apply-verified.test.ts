@@ -237,6 +237,50 @@ for (const target of dialectTargets()) {
       ])
     })
 
+    it('replays a history the folder does not hold on a shadow, never under the migration lock', async () => {
+      const copy = copyMigrations(dir)
+      rmSync(join(copy, 'plumbline.history.json'))
+      const holders: Array<Promise<unknown>> = []
+      const lock = (await connect(url)).conn
+      const session = await openSession({
+        url,
+        dir: copy,
+        history: 'auto',
+        // Asked on another connection while each revision replays: nobody holds the lock yet.
+        onReplay: () => void holders.push(session.dialect.lock(lock).holder()),
+      })
+      try {
+        const result = await migrateSession(session)
+        expect(result.error).toBeUndefined()
+        expect(result.applied.map((a) => a.revision)).toEqual([...HABIT_REVISIONS])
+        expect(holders).toHaveLength(HABIT_REVISIONS.length)
+        if (target.dialect !== 'sqlite') expect(await Promise.all(holders)).toEqual(holders.map(() => null))
+      } finally {
+        await session.close()
+        await lock.close()
+        rmSync(copy, { recursive: true, force: true })
+      }
+    })
+
+    it('refuses with HISTORY_STALE, writing nothing, when only the history file may be used and it is stale', async () => {
+      const copy = copyMigrations(dir)
+      editFile(
+        copy,
+        `${POINTS_LOG}.sql`,
+        (text) => `${text}\n-- an edit after the history was built\nSELECT 1;\n`,
+      )
+      const session = await openSession({ url, dir: copy, history: 'file' })
+      try {
+        const result = await migrateSession(session)
+        expect(result).toMatchObject({ ok: false, error: { code: 'HISTORY_STALE' } })
+        expect(await trackingStatuses(conn)).toEqual([])
+        expect((await inspect({ url })).schema.objects).toEqual([])
+      } finally {
+        await session.close()
+        rmSync(copy, { recursive: true, force: true })
+      }
+    })
+
     it('reverts with down, each step verified against the schema of the revision before it', async () => {
       await migrate({ url, dir })
       await insertUserData(conn)

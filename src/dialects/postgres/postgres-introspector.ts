@@ -4,11 +4,11 @@ import type { BatchedRead, Connection, IntrospectOptions, Row } from '../dialect
 import {
   CATALOG_QUERIES,
   type CatalogRow,
-  catalogParameters,
   executeCatalog,
   PREPARE_CATALOG,
   PREPARED_CATALOG_COUNT,
   PREPARED_CATALOG_NAMES,
+  wholeCatalogStatement,
 } from './catalog/catalog-queries.js'
 import {
   FIX_DEPARSE_SETTINGS,
@@ -64,8 +64,9 @@ SELECT pg_catalog.set_config('${PLAN_PAGES}', '${pages}', false)`
 /**
  * Reads a PostgreSQL database into the schema model: every schema but the server's own, minus
  * what extensions created and plumbline's own `plumbline_*` tables. One catalog statement reads
- * every family of objects; with the statements that save, fix and restore the session settings
- * that change how definitions are spelt, that is four round trips whatever the database holds.
+ * every family of objects, sent in one round trip with the statements that save, fix and put back
+ * the session settings that change how definitions are spelt: one round trip whatever the
+ * database holds.
  *
  * With `only`, reads just the named relations, types and routines (and schemas and extensions of
  * those names) with what belongs to them: columns, constraints, indexes, triggers, owned
@@ -80,6 +81,7 @@ SELECT pg_catalog.set_config('${PLAN_PAGES}', '${pages}', false)`
  */
 export async function introspectPostgres(conn: Connection, options: IntrospectOptions = {}): Promise<Schema> {
   const only = options.only
+  if (only === undefined) return readWhole(conn, options.objects)
   const prepared = preparedRead(conn, options)
   if (prepared !== undefined) {
     let results: Row[][]
@@ -93,28 +95,18 @@ export async function introspectPostgres(conn: Connection, options: IntrospectOp
   const [saved] = await conn.query(SAVE_AND_CHECK)
   let failed = false
   try {
-    const prepare = only === undefined ? '' : prepareIfNeeded(saved)
+    const prepare = prepareIfNeeded(saved)
     await conn.execute(`${FIX_DEPARSE_SETTINGS}${prepare}`)
-    if (only !== undefined) {
-      const planned = prepare === '' ? plannedPages(saved) : Number(saved?.pages ?? 0)
-      if (planned !== undefined)
-        preparedOn.set(conn, { epoch: conn.sessionEpoch ?? 0, plannedPages: planned })
-    }
-    const query = CATALOG_QUERIES[0]!
+    const planned = prepare === '' ? plannedPages(saved) : Number(saved?.pages ?? 0)
+    if (planned !== undefined) preparedOn.set(conn, { epoch: conn.sessionEpoch ?? 0, plannedPages: planned })
     let rows: CatalogRow[]
     try {
-      rows =
-        only === undefined
-          ? await conn.query<CatalogRow & Record<string, unknown>>(
-              query.sql,
-              catalogParameters(only, options.objects),
-            )
-          : await readPrepared(
-              conn,
-              executeCatalog(only, options.kinds, options.details !== false, options.objects),
-            )
+      rows = await readPrepared(
+        conn,
+        executeCatalog(only, options.kinds, options.details !== false, options.objects),
+      )
     } catch (error) {
-      throw introspectionError(error, query.family)
+      throw introspectionError(error, CATALOG_QUERIES[0]!.family)
     }
     return createSchema(
       'postgres',
@@ -126,6 +118,29 @@ export async function introspectPostgres(conn: Connection, options: IntrospectOp
   } finally {
     await restore(conn, restoreParameters(saved ?? {}), failed)
   }
+}
+
+/**
+ * The whole database in one round trip: the settings saved on the server, fixed, the catalog
+ * statement, the settings put back, all with `SET LOCAL` semantics (see `SAVE_SETTINGS_ON_SERVER`).
+ * A statement that fails there ends the implicit transaction they share, and the settings with it.
+ */
+async function readWhole(conn: Connection, objects: ReadonlyArray<string> | undefined): Promise<Schema> {
+  let results: Row[][]
+  try {
+    results = await conn.executeBatch!([
+      SAVE_SETTINGS_ON_SERVER,
+      FIX_SETTINGS_LOCALLY,
+      wholeCatalogStatement(objects),
+      RESTORE_SETTINGS_FROM_SERVER,
+    ])
+  } catch (error) {
+    throw introspectionError(error, CATALOG_QUERIES[0]!.family)
+  }
+  return createSchema(
+    'postgres',
+    (results[2] ?? []).map((row) => toObject(row as unknown as CatalogRow)),
+  )
 }
 
 /** The savepoint a verification inside the caller's transaction fixes the settings in. */

@@ -153,6 +153,21 @@ export function executeCatalog(
   )
 }
 
+/**
+ * The whole-database catalog statement as one simple-protocol statement, to share a round trip
+ * with the statements that fix and put back the settings: its parameters spelt as literals, and
+ * every selection stated as `true` (see {@link READ_ALL}), so that the planner drops the name
+ * tests instead of planning them. `objects`: as in {@link catalogParameters}.
+ */
+export function wholeCatalogStatement(objects?: ReadonlyArray<string>): string {
+  return WHOLE_CATALOG.replaceAll('$3::text[]', objects === undefined ? 'NULL::text[]' : textArray(objects))
+}
+
+const WHOLE_CATALOG = CATALOG_QUERIES[0]!.sql
+  .replaceAll(READ_ALL, 'true')
+  .replaceAll('$1::text[]', 'NULL::text[]')
+  .replaceAll('$2::text[]', 'NULL::text[]')
+
 function textArray(values: ReadonlyArray<string | null>): string {
   return `ARRAY[${values.map((v) => (v === null ? 'NULL' : postgresTextLiteral(v))).join(', ')}]::text[]`
 }
@@ -162,7 +177,7 @@ function textArray(values: ReadonlyArray<string | null>): string {
  * names, or both NULL to read everything; then the names of the table-scoped objects looked for
  * (NULL: all of them).
  */
-export function catalogParameters(
+function catalogParameters(
   only: ReadonlyArray<{ readonly schema?: string; readonly name: string }> | undefined,
   objects?: ReadonlyArray<string>,
 ): [ReadonlyArray<string | null> | null, ReadonlyArray<string> | null, ReadonlyArray<string> | null] {
