@@ -1,4 +1,5 @@
 import type { Connection, Dialect } from '../../src/dialects/dialect.js'
+import { TRACKING_STATEMENT } from '../../src/dialects/postgres/revision-prologue.js'
 import type { Session } from '../../src/engine/session.js'
 import { EVENTS_TABLE, MIGRATIONS_TABLE } from '../../src/tracking/tracking-tables.js'
 
@@ -64,7 +65,8 @@ export class StatementLedger {
     if (/^(BEGIN|COMMIT|ROLLBACK|START TRANSACTION)\b/i.test(text)) return 'transaction control'
     if (text.includes(fingerprintSql))
       return text.includes(MIGRATIONS_TABLE) ? 'healthy check' : 'catalog fingerprint'
-    if (text.includes(MIGRATIONS_TABLE) || text.includes(EVENTS_TABLE)) return 'tracking and audit'
+    if (text.includes(MIGRATIONS_TABLE) || text.includes(EVENTS_TABLE) || text.includes(TRACKING_STATEMENT))
+      return 'tracking and audit'
     if (LOCK.test(text)) return 'lock and other'
     return 'migration statements'
   }

@@ -111,10 +111,10 @@ export interface RevisionPrologue {
   /** The SQLSTATE of that failure (told apart from any other failure of that statement). */
   readonly guardSqlstate: string
   /**
-   * The statements that close a verified revision that had no tracking row: its row and audit
-   * event written, and `COMMIT`, sent together in one batch.
+   * Closes a verified revision that had no tracking row: its row and audit event written, and
+   * `COMMIT`, in one round trip on the connection the prologue was made for.
    */
-  epilogue(row: TrackingRow, event: AuditEvent): ReadonlyArray<string>
+  close(row: TrackingRow, event: AuditEvent): Promise<void>
 }
 
 export interface Dialect {
@@ -155,7 +155,11 @@ export interface Dialect {
    * `durable: false` when another revision of the same run follows: its commit need not wait for
    * the disk, since the last revision's commit (which does) makes every earlier one durable too.
    */
-  revisionPrologue?(revision: string, options: { readonly durable: boolean }): RevisionPrologue | undefined
+  revisionPrologue?(
+    conn: Connection,
+    revision: string,
+    options: { readonly durable: boolean },
+  ): RevisionPrologue | undefined
   /** Turns expected objects back into DDL, to complete a partly applied revision. */
   readonly renderer: DdlRenderer
   /** The migration lock, held on `conn` (the connection that runs the migrations). */

@@ -131,7 +131,7 @@ export async function applyRevision(
     migration.kind === 'sql' &&
     migration.checks.before.length === 0 &&
     conn.executeBatch !== undefined
-      ? dialect.revisionPrologue?.(migration.id, { durable })
+      ? dialect.revisionPrologue?.(conn, migration.id, { durable })
       : undefined
   if (prologue !== undefined && migration.kind === 'sql') {
     // One round trip opens the transaction, reads the revision's row, stops if another process
@@ -157,7 +157,7 @@ export async function applyRevision(
       } else {
         const v = performance.now()
         const { row, applied } = await verified(live)
-        await conn.executeBatch!(prologue.epilogue(row, applied))
+        await prologue.close(row, applied)
         verifyMs = performance.now() - v
       }
     } catch (error) {

@@ -4,6 +4,8 @@ import { postgresTextLiteral } from '../dialects/postgres/text-literal.js'
 import type { TrackingRow } from './tracking-model.js'
 import { EVENTS_TABLE, MIGRATIONS_COLUMNS, MIGRATIONS_TABLE, trackingTablesDdl } from './tracking-tables.js'
 
+const EVENT_COLUMNS = ['at', 'event', 'revision', 'actor', 'host', 'pid', 'details'] as const
+
 /** Creates `plumbline_migrations` and `plumbline_events` when they do not exist. */
 export async function ensureTrackingTables(conn: Connection): Promise<void> {
   const ddl = trackingTablesDdl(conn.dialect)
@@ -69,20 +71,25 @@ function rowWithEventSql(rowList: string, eventList: string): string {
     INSERT INTO ${MIGRATIONS_TABLE} (${MIGRATIONS_COLUMNS.join(', ')}) VALUES (${rowList})`
 }
 
+/** {@link insertTrackingRowWithEvent}'s PostgreSQL statement, with bind parameters: the row's, then the event's. */
+export const POSTGRES_ROW_WITH_EVENT_SQL = rowWithEventSql(
+  placeholders('postgres', MIGRATIONS_COLUMNS.length),
+  placeholders('postgres', EVENT_COLUMNS.length, MIGRATIONS_COLUMNS.length + 1),
+)
+
 /**
- * {@link insertTrackingRowWithEvent}'s PostgreSQL statement with its values as literals, for a
- * simple-protocol batch (one that also carries the `COMMIT`): the same row and event, the same
- * columns, the values typed by their columns as bind parameters are.
+ * The arguments of {@link POSTGRES_ROW_WITH_EVENT_SQL} as literals, for an `EXECUTE` in a
+ * simple-protocol batch (one that also carries the `COMMIT`): the same row and event, the values
+ * typed by their columns as bind parameters are.
  */
-export function insertTrackingRowWithEventSql(row: TrackingRow, event: AuditEvent): string {
+export function postgresRowWithEventArguments(row: TrackingRow, event: AuditEvent): string {
   const literal = (v: unknown) =>
     v === null || v === undefined
       ? 'NULL'
       : typeof v === 'number' && Number.isSafeInteger(v)
         ? String(v)
         : postgresTextLiteral(String(v))
-  const list = (values: ReadonlyArray<unknown>) => values.map(literal).join(', ')
-  return rowWithEventSql(list(rowValues('postgres', row)), list(eventValues('postgres', event)))
+  return [...rowValues('postgres', row), ...eventValues('postgres', event)].map(literal).join(', ')
 }
 
 function insertRowSql(d: DialectName): string {
@@ -138,8 +145,6 @@ export async function appendEvent(conn: Connection, event: AuditEvent): Promise<
     eventValues(d, event),
   )
 }
-
-const EVENT_COLUMNS = ['at', 'event', 'revision', 'actor', 'host', 'pid', 'details'] as const
 
 function eventValues(d: DialectName, event: AuditEvent): unknown[] {
   return [

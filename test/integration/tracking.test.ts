@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { parseConnectionUrl } from '../../src/config/connection-url.js'
 import type { Connection } from '../../src/dialects/dialect.js'
+import { postgresRevisionPrologue } from '../../src/dialects/postgres/revision-prologue.js'
 import { open } from '../../src/dialects/registry.js'
 import { readTracking } from '../../src/tracking/read-tracking.js'
 import type { TrackingRow } from '../../src/tracking/tracking-model.js'
@@ -8,7 +9,6 @@ import {
   appendEvent,
   ensureTrackingTables,
   insertTrackingRowWithEvent,
-  insertTrackingRowWithEventSql,
   placeholders,
   timeParam,
   writeTrackingRow,
@@ -107,7 +107,7 @@ for (const target of dialectTargets()) {
 
     // The literal form is PostgreSQL's alone (its simple-protocol batch).
     if (target.dialect === 'postgres')
-      it('writes the same row and event as literals in a batch with COMMIT as with bind parameters', async () => {
+      it('closes a revision with the same row and event as bind parameters write, prepared once and executed by name after', async () => {
         await ensureTrackingTables(conn)
         const awkward = `it's a \\ backslash, "quotes", $1, $$dollars$$, E'x', a newline\nand ünïcödé ✓`
         const tricky = (revision: string) =>
@@ -122,20 +122,31 @@ for (const target of dialectTargets()) {
           details: { statements: 3, note: awkward, nested: { quote: "'", backslash: '\\' } },
         })
         await insertTrackingRowWithEvent(conn, tricky('0001_by_parameters'), event('0001_by_parameters'))
-        await conn.execute('BEGIN')
-        await conn.executeBatch!([
-          insertTrackingRowWithEventSql(tricky('0002_by_literals'), event('0002_by_literals')),
-          'COMMIT',
-        ])
+        const closed = ['0002_by_literals', '0003_by_name']
+        for (const revision of closed) {
+          await conn.execute('BEGIN')
+          const before = conn.roundTrips
+          await postgresRevisionPrologue(conn, revision, { durable: true }).close(
+            tricky(revision),
+            event(revision),
+          )
+          expect(conn.roundTrips - before).toBe(1)
+        }
+        const statements = await conn.query<{ name: string }>(
+          `SELECT name FROM pg_prepared_statements WHERE name LIKE 'plumbline\\_track\\_%'`,
+        )
+        expect(statements).toHaveLength(1)
         const observed = await readTracking(conn)
         expect(observed.defects).toEqual([])
-        expect(observed.rows).toEqual([tricky('0001_by_parameters'), tricky('0002_by_literals')])
+        expect(observed.rows).toEqual([tricky('0001_by_parameters'), ...closed.map(tricky)])
         const events = await conn.query<Record<string, unknown>>(
           'SELECT at, event, revision, actor, host, pid, details FROM plumbline_events ORDER BY id',
         )
-        expect(events).toHaveLength(2)
-        expect({ ...events[1], revision: '0001_by_parameters' }).toEqual(events[0])
-        expect(JSON.parse(String(events[1]!.details))).toEqual(event('0002_by_literals').details)
+        expect(events).toHaveLength(3)
+        for (const [i, revision] of closed.entries()) {
+          expect({ ...events[i + 1], revision: '0001_by_parameters' }).toEqual(events[0])
+          expect(JSON.parse(String(events[i + 1]!.details))).toEqual(event(revision).details)
+        }
       })
 
     it('reports garbage rows with evidence instead of crashing', async () => {

@@ -1,6 +1,6 @@
 import { MIGRATIONS_TABLE } from '../../tracking/tracking-tables.js'
-import { insertTrackingRowWithEventSql } from '../../tracking/write-tracking.js'
-import type { RevisionPrologue } from '../dialect.js'
+import { POSTGRES_ROW_WITH_EVENT_SQL, postgresRowWithEventArguments } from '../../tracking/write-tracking.js'
+import type { Connection, RevisionPrologue } from '../dialect.js'
 import { postgresTextLiteral } from './text-literal.js'
 
 /** Appended to the status `applied` to make the guard's cast fail with a message that says why. */
@@ -12,7 +12,9 @@ const GUARD = postgresTextLiteral(': applied by another process meanwhile')
  * that row says another process applied the revision meanwhile — a cast of the status to integer
  * (22P02) — so nothing of it runs twice: a plain statement, no procedural block to compile. The
  * revision id goes in as a literal (the simple protocol takes no parameters). Once verified, the
- * revision's row and audit event go with `COMMIT` in one more round trip, as literals too.
+ * revision's row and audit event go with `COMMIT` in one more round trip: a statement the session
+ * prepares with the first revision it closes and executes by name after (planning it cost more
+ * than running it), its arguments as literals too.
  *
  * A revision that another of the same run follows commits without waiting for its WAL to reach
  * the disk (`synchronous_commit` off for its transaction alone): the run's last commit waits, and
@@ -21,6 +23,7 @@ const GUARD = postgresTextLiteral(': applied by another process meanwhile')
  * whole, with its tracking row, never one without the other — and that run has failed anyway.
  */
 export function postgresRevisionPrologue(
+  conn: Connection,
   revision: string,
   { durable }: { readonly durable: boolean },
 ): RevisionPrologue {
@@ -34,6 +37,32 @@ export function postgresRevisionPrologue(
     statusIndex: open.length,
     guardIndex: open.length,
     guardSqlstate: '22P02',
-    epilogue: (row, event) => [insertTrackingRowWithEventSql(row, event), 'COMMIT'],
+    async close(row, event) {
+      const epoch = conn.sessionEpoch ?? 0
+      const known = trackingStatement.get(conn)
+      const args = postgresRowWithEventArguments(row, event)
+      if (known !== undefined && known.epoch === epoch) {
+        await conn.executeBatch!([`EXECUTE ${known.name}(${args})`, 'COMMIT'])
+        return
+      }
+      const name = `${TRACKING_STATEMENT}${++prepared}`
+      await conn.executeBatch!([
+        `PREPARE ${name} AS ${POSTGRES_ROW_WITH_EVENT_SQL}`,
+        `EXECUTE ${name}(${args})`,
+        'COMMIT',
+      ])
+      trackingStatement.set(conn, { epoch, name })
+    },
   }
 }
+
+/**
+ * The tracking statement prepared on a session, by name, and the session epoch it was prepared
+ * in (`Connection.sessionEpoch`). A name is never reused: a statement whose batch failed after
+ * it was prepared, or that a migration dropped, is simply prepared again under a new one.
+ */
+const trackingStatement = new WeakMap<Connection, { readonly epoch: number; readonly name: string }>()
+let prepared = 0
+
+/** The names of the prepared tracking statements start so. */
+export const TRACKING_STATEMENT = 'plumbline_track_'
