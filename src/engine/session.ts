@@ -62,27 +62,18 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const target = typeof options.url === 'string' ? parseConnectionUrl(options.url) : options.url
   let migrations: ReadonlyArray<Migration>
   const integrity = options.integrity ?? EMPTY_INTEGRITY
-  // A server is reached while the folder is read (the connection is closed again if the folder
-  // is refused); a SQLite file is opened only once the folder reads, since opening may create it.
-  const connecting =
-    options.opened === undefined && target.dialect !== 'sqlite'
-      ? open(target, { create: options.create ?? false })
-      : undefined
-  connecting?.catch(() => {})
   try {
     migrations = await loadMigrations(options.dir, {
       dialect: target.dialect,
       allowEmpty: options.allowEmpty ?? false,
     })
-    // A migration naming a check the config lacks is refused before anything runs.
+    // A migration naming a check the config lacks is refused before anything connects or runs.
     for (const m of migrations) assertConditionsDefined(m.id, m.checks, integrity)
   } catch (error) {
     await options.opened?.conn.close()
-    await connecting?.then((opened) => opened.conn.close()).catch(() => {})
     throw error
   }
-  const { dialect, conn } =
-    options.opened ?? (await (connecting ?? open(target, { create: options.create ?? false })))
+  const { dialect, conn } = options.opened ?? (await open(target, { create: options.create ?? false }))
   let file: Promise<HistoryFileAnswer> | undefined
   const readFile = () => {
     file ??= readHistoryFromFile(dialect, migrations, options)

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -31,6 +30,7 @@ import {
   POINTS_LOG,
   trackingStatuses,
   userRows,
+  writeMigrations,
 } from '../fixtures/apply-habits/habits.js'
 import { createFreshDatabase, dialectTargets, type FreshDatabase } from '../support/database.js'
 
@@ -328,26 +328,21 @@ for (const target of dialectTargets()) {
     })
 
     it('names the failing statement of a migration, whose statements PostgreSQL receives in one round trip', async () => {
-      const own = mkdtempSync(join(tmpdir(), 'plumbline-batch-'))
+      const unique = 'CREATE UNIQUE INDEX idx_codes_code ON codes (code)'
+      const own = writeMigrations({
+        '0001_codes.sql': 'CREATE TABLE codes (id INTEGER PRIMARY KEY, code VARCHAR(10));\n',
+        '0002_batch.sql': [
+          'CREATE TABLE b1 (id INTEGER PRIMARY KEY);',
+          '-- a comment between statements',
+          "CREATE TABLE b2 (id INTEGER PRIMARY KEY, note VARCHAR(20) NOT NULL DEFAULT 'a;b') -- trailing",
+          ';',
+          'CREATE TABLE b3 (id INTEGER PRIMARY KEY);',
+          `${unique};`,
+          'CREATE TABLE b5 (id INTEGER PRIMARY KEY);',
+          '',
+        ].join('\n'),
+      })
       try {
-        writeFileSync(
-          join(own, '0001_codes.sql'),
-          'CREATE TABLE codes (id INTEGER PRIMARY KEY, code VARCHAR(10));\n',
-        )
-        const unique = 'CREATE UNIQUE INDEX idx_codes_code ON codes (code)'
-        writeFileSync(
-          join(own, '0002_batch.sql'),
-          [
-            'CREATE TABLE b1 (id INTEGER PRIMARY KEY);',
-            '-- a comment between statements',
-            "CREATE TABLE b2 (id INTEGER PRIMARY KEY, note VARCHAR(20) NOT NULL DEFAULT 'a;b') -- trailing",
-            ';',
-            'CREATE TABLE b3 (id INTEGER PRIMARY KEY);',
-            `${unique};`,
-            'CREATE TABLE b5 (id INTEGER PRIMARY KEY);',
-            '',
-          ].join('\n'),
-        )
         await migrate({ url, dir: own, to: '0001_codes' })
         await conn.execute("INSERT INTO codes (id, code) VALUES (1, 'x'), (2, 'x')")
         const result = await migrate({ url, dir: own })
@@ -369,22 +364,15 @@ for (const target of dialectTargets()) {
 
     if (target.dialect === 'postgres') {
       it('reads a migration’s effect back in the round trip of its statements, and still catches one that does not show', async () => {
-        const own = mkdtempSync(join(tmpdir(), 'plumbline-batched-read-'))
-        try {
-          writeFileSync(
-            join(own, '0001_accounts.sql'),
-            'CREATE TABLE accounts (id INTEGER PRIMARY KEY, handle TEXT NOT NULL);\n',
-          )
-          writeFileSync(
-            join(own, '0002_notes.sql'),
-            'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);\n',
-          )
-          writeFileSync(join(own, '0003_more_notes.sql'), 'ALTER TABLE notes ADD COLUMN title TEXT;\n')
+        const own = writeMigrations({
+          '0001_accounts.sql': 'CREATE TABLE accounts (id INTEGER PRIMARY KEY, handle TEXT NOT NULL);\n',
+          '0002_notes.sql': 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);\n',
+          '0003_more_notes.sql': 'ALTER TABLE notes ADD COLUMN title TEXT;\n',
           // Swallows its own failure: on duplicate handles the index is simply not there.
-          writeFileSync(
-            join(own, '0004_unique_handles.sql'),
+          '0004_unique_handles.sql':
             "DO $$\nBEGIN\n  CREATE UNIQUE INDEX idx_accounts_handle ON accounts (handle);\nEXCEPTION WHEN unique_violation THEN\n  RAISE NOTICE 'duplicate handles';\nEND\n$$;\n",
-          )
+        })
+        try {
           expect((await migrate({ url, dir: own, to: '0001_accounts' })).error).toBeUndefined()
           await conn.execute("INSERT INTO accounts (id, handle) VALUES (1, 'ann'), (2, 'ann')")
           const session = await openSession({ url, dir: own })
@@ -441,14 +429,12 @@ for (const target of dialectTargets()) {
       })
 
       it('verifies after a migration that drops the session’s prepared statements, all or some of them', async () => {
-        const own = mkdtempSync(join(tmpdir(), 'plumbline-deallocate-'))
+        const own = writeMigrations({
+          '0001_a.sql': 'CREATE TABLE a1 (id INTEGER PRIMARY KEY);\n',
+          '0002_b.sql': 'CREATE TABLE b1 (id INTEGER PRIMARY KEY);\nDEALLOCATE ALL;\n',
+          '0003_c.sql': 'CREATE INDEX idx_b1_id ON b1 (id);\n',
+        })
         try {
-          writeFileSync(join(own, '0001_a.sql'), 'CREATE TABLE a1 (id INTEGER PRIMARY KEY);\n')
-          writeFileSync(
-            join(own, '0002_b.sql'),
-            'CREATE TABLE b1 (id INTEGER PRIMARY KEY);\nDEALLOCATE ALL;\n',
-          )
-          writeFileSync(join(own, '0003_c.sql'), 'CREATE INDEX idx_b1_id ON b1 (id);\n')
           const result = await migrate({ url, dir: own })
           expect(result.error).toBeUndefined()
           expect(result.applied.map((a) => a.status)).toEqual(['applied', 'applied', 'applied'])

@@ -8,7 +8,7 @@ import {
   PREPARE_CATALOG,
   PREPARED_CATALOG_COUNT,
   PREPARED_CATALOG_NAMES,
-  wholeCatalogStatement,
+  WHOLE_CATALOG_STATEMENT,
 } from './catalog/catalog-queries.js'
 import {
   FIX_DEPARSE_SETTINGS,
@@ -81,7 +81,7 @@ SELECT pg_catalog.set_config('${PLAN_PAGES}', '${pages}', false)`
  */
 export async function introspectPostgres(conn: Connection, options: IntrospectOptions = {}): Promise<Schema> {
   const only = options.only
-  if (only === undefined) return readWhole(conn, options.objects)
+  if (only === undefined) return readWhole(conn)
   const prepared = preparedRead(conn, options)
   if (prepared !== undefined) {
     let results: Row[][]
@@ -125,13 +125,13 @@ export async function introspectPostgres(conn: Connection, options: IntrospectOp
  * statement, the settings put back, all with `SET LOCAL` semantics (see `SAVE_SETTINGS_ON_SERVER`).
  * A statement that fails there ends the implicit transaction they share, and the settings with it.
  */
-async function readWhole(conn: Connection, objects: ReadonlyArray<string> | undefined): Promise<Schema> {
+async function readWhole(conn: Connection): Promise<Schema> {
   let results: Row[][]
   try {
     results = await conn.executeBatch!([
       SAVE_SETTINGS_ON_SERVER,
       FIX_SETTINGS_LOCALLY,
-      wholeCatalogStatement(objects),
+      WHOLE_CATALOG_STATEMENT,
       RESTORE_SETTINGS_FROM_SERVER,
     ])
   } catch (error) {

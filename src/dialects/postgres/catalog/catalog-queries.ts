@@ -155,18 +155,15 @@ export function executeCatalog(
 
 /**
  * The whole-database catalog statement as one simple-protocol statement, to share a round trip
- * with the statements that fix and put back the settings: its parameters spelt as literals, and
+ * with the statements that fix and put back the settings: its parameters spelt as `NULL`, and
  * every selection stated as `true` (see {@link READ_ALL}), so that the planner drops the name
- * tests instead of planning them. `objects`: as in {@link catalogParameters}.
+ * tests instead of planning them.
  */
-export function wholeCatalogStatement(objects?: ReadonlyArray<string>): string {
-  return WHOLE_CATALOG.replaceAll('$3::text[]', objects === undefined ? 'NULL::text[]' : textArray(objects))
-}
-
-const WHOLE_CATALOG = CATALOG_QUERIES[0]!.sql
+export const WHOLE_CATALOG_STATEMENT = CATALOG_QUERIES[0]!.sql
   .replaceAll(READ_ALL, 'true')
   .replaceAll('$1::text[]', 'NULL::text[]')
   .replaceAll('$2::text[]', 'NULL::text[]')
+  .replaceAll('$3::text[]', 'NULL::text[]')
 
 function textArray(values: ReadonlyArray<string | null>): string {
   return `ARRAY[${values.map((v) => (v === null ? 'NULL' : postgresTextLiteral(v))).join(', ')}]::text[]`
