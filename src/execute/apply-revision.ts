@@ -18,7 +18,7 @@ import { actorName } from './actor.js'
 import { readCatalogFingerprint } from './catalog-fingerprint.js'
 import { changesDataOnly } from './data-statement.js'
 import type { ExecutionContext } from './execution-context.js'
-import { runMigration, runMigrationAfter } from './run-migration.js'
+import { failedStatementHint, runMigration, runMigrationAfter } from './run-migration.js'
 import { checkDelta, compareDelta, deltaRead, isCleanDelta, verificationFailed } from './verify-revision.js'
 
 /** How a revision is run: first time, again after its effects vanished, or after a stop part-way. */
@@ -122,7 +122,11 @@ export async function applyRevision(
       conn,
       event(ctx, 'apply_failed', migration.id, { error: describe(error), rolledBack: true }),
     ).catch(() => {})
-    throw error
+    throw withOutcome(migration, error, {
+      done: 0,
+      rolledBack: true,
+      hint: `nothing of it took effect (its transaction was rolled back), and it is simply pending: fix ${migration.path} and run \`plumbline up\` again`,
+    })
   }
   const prologue =
     transactional &&
@@ -236,7 +240,14 @@ export async function applyRevision(
         conn,
         event(ctx, 'apply_failed', migration.id, { error: describe(error), row: failedRow }),
       ).catch(() => {})
-      throw error
+      throw withOutcome(migration, error, {
+        done,
+        rolledBack: false,
+        hint:
+          done > 0
+            ? `${done} statement${done === 1 ? '' : 's'} of it took effect and stay${done === 1 ? 's' : ''} (it runs without a transaction), and the tracking table records it as ${failedRow.status}: fix ${migration.path}, run \`plumbline diagnose\` to see what the schema holds, then \`plumbline recover\` to resume it`
+            : `nothing of it took effect, and the tracking table records it as ${failedRow.status}: fix ${migration.path}, then run \`plumbline recover\``,
+      })
     }
   }
   return {
@@ -347,7 +358,29 @@ function revertFailed(migration: Migration, error: unknown, done: number, rolled
       'the down section of migration $1 failed at',
     ),
     hint,
-    ...(error.details === undefined ? {} : { details: error.details }),
+    details: { ...error.details, statementsDone: done, rolledBack },
+    cause: error.cause ?? error,
+  })
+}
+
+/**
+ * A failed statement's error (`MIGRATION_FAILED`), saying what of the migration stays: with its
+ * transaction rolled back nothing did, whatever the statement's index; without one, the
+ * statements before it did. A hint the server or the driver gave is kept; the generic one gives
+ * way to `hint`, what to do next. Other errors pass unchanged.
+ */
+function withOutcome(
+  migration: Migration,
+  error: unknown,
+  outcome: { readonly done: number; readonly rolledBack: boolean; readonly hint: string },
+): unknown {
+  if (!isPlumblineError(error) || error.code !== 'MIGRATION_FAILED') return error
+  return new PlumblineError({
+    code: error.code,
+    message: error.message,
+    hint:
+      error.hint === undefined || error.hint === failedStatementHint(migration) ? outcome.hint : error.hint,
+    details: { ...error.details, statementsDone: outcome.done, rolledBack: outcome.rolledBack },
     cause: error.cause ?? error,
   })
 }

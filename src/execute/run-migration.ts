@@ -214,6 +214,26 @@ function withoutBatchIndex(error: unknown): unknown {
   })
 }
 
+/**
+ * The hint of a failed statement that neither the server nor the driver explained. What of the
+ * migration stays depends on its transaction, which the caller knows: it replaces this hint with
+ * one that says so (see `applyRevision`).
+ */
+export function failedStatementHint(migration: Migration): string {
+  return `fix ${migration.path} and run it again`
+}
+
+/**
+ * A hint worth passing on: the server's own (PostgreSQL sends one with some errors), or the one
+ * plumbline gave a coded failure such as `PERMISSION_DENIED`; not a driver's note on where the
+ * statement is, which the error's details hold anyway.
+ */
+function serverHint(server: PlumblineError | undefined): string | undefined {
+  if (server === undefined) return undefined
+  if (server.code !== 'QUERY_FAILED') return server.hint
+  return typeof server.details?.hint === 'string' ? server.details.hint : undefined
+}
+
 function statementFailed(
   migration: Migration,
   statement: Statement,
@@ -226,9 +246,7 @@ function statementFailed(
   return new PlumblineError({
     code: 'MIGRATION_FAILED',
     message: `migration ${migration.id} failed at statement ${index + 1} of ${total}${statement.line ? ` (line ${statement.line})` : ''}: ${reason}`,
-    hint:
-      server?.hint ??
-      `fix ${migration.path} and run again: a failed migration that rolled back is simply pending`,
+    hint: serverHint(server) ?? failedStatementHint(migration),
     details: {
       revision: migration.id,
       statementIndex: index,

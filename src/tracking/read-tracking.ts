@@ -17,8 +17,13 @@ export async function trackingColumns(conn: Connection): Promise<string[] | null
       ? await conn.query<{ name: string }>(`SELECT name FROM pragma_table_info('${MIGRATIONS_TABLE}')`)
       : await conn.query<{ name: string }>(
           conn.dialect === 'postgres'
-            ? `SELECT column_name AS name FROM information_schema.columns
-               WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`
+            ? // The catalog itself: information_schema's views cost the planner milliseconds each time.
+              `SELECT a.attname AS name FROM pg_catalog.pg_attribute a
+               JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+               WHERE n.nspname = pg_catalog.current_schema() AND c.relname = $1
+                 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+               ORDER BY a.attnum`
             : `SELECT column_name AS name FROM information_schema.columns
                WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position`,
           [MIGRATIONS_TABLE],

@@ -560,8 +560,10 @@ for (const target of dialectTargets()) {
       )
       const done = Number(result.error?.details?.statementIndex)
       expect(done).toBeGreaterThan(0)
+      // What stays: nothing where the transaction rolled back, else the statements before it.
       expect(result.error?.details).toMatchObject({
-        statementsDone: done,
+        statementsDone: transactionalDdl ? 0 : done,
+        rolledBack: transactionalDdl,
         statement: 'DROP TABLE points_log',
       })
       const failed = (await auditEvents(conn)).filter((e) => e.event === 'revert_failed')
@@ -632,6 +634,15 @@ for (const target of dialectTargets()) {
         },
       })
       expect(failed.error?.message).toContain('migration 0002_unique_emails failed at statement 2 of 2')
+      // The first statement ran; whether it stays is the transaction's to say, and the error says it.
+      expect(failed.error?.details).toMatchObject(
+        transactionalDdl ? { statementsDone: 0, rolledBack: true } : { statementsDone: 1, rolledBack: false },
+      )
+      expect(failed.error?.hint).toMatch(
+        transactionalDdl
+          ? /^nothing of it took effect \(its transaction was rolled back\), and it is simply pending: fix .*0002_unique_emails\.sql and run `plumbline up` again$/
+          : /^1 statement of it took effect and stays \(it runs without a transaction\), and the tracking table records it as partial: fix .*`plumbline recover` to resume it$/,
+      )
 
       editFile(copy, '0002_unique_emails.sql', (text) => text.replace('CREATE UNIQUE INDEX', 'CREATE INDEX'))
       if (transactionalDdl) {
