@@ -18,6 +18,7 @@ import { compileSource } from './apply/compile-source.js'
 import { type BenchDialect, freshDatabase } from './apply/fresh-database.js'
 import { measureUpMemory } from './apply/measure-up-memory.js'
 import { noopUp, plumblineUp, type UpRun } from './apply/plumbline-up.js'
+import { recordUp, replayOnPostgres } from './apply/replayed-sql.js'
 import { type ApplyResult, missesOf, renderApplySection } from './apply/report.js'
 import { writeSection } from './apply/section.js'
 import { describeServer } from './apply/server-version.js'
@@ -109,6 +110,45 @@ async function benchDialect(dialect: BenchDialect, build: string): Promise<Apply
       verificationRun = await plumblineUp(fixture.dir, db.url, { batchedReads: false })
       await db.drop()
     }
+    // PostgreSQL: how much of the ratio is the server's work on what plumbline sends.
+    let replay: ApplyResult['replay']
+    if (dialect === 'postgres') {
+      console.error(`${dialect}: the SQL of one up, replayed by a bare connection, ${runs} times`)
+      const recordDb = await freshDatabase(dialect, adminUrl)
+      const calls = await recordUp(fixture.dir, recordDb.url)
+      await recordDb.drop()
+      const replayed: number[] = []
+      const beside: number[] = []
+      const binding = baselines[bindingAt]!
+      for (let i = 0; i < runs; i++) {
+        const tasks = [
+          async () => {
+            const db = await freshDatabase(dialect, adminUrl)
+            try {
+              replayed.push(await replayOnPostgres(db.url, calls))
+            } finally {
+              await db.drop()
+            }
+          },
+          async () => {
+            const db = await freshDatabase(dialect, adminUrl)
+            try {
+              beside.push(await timed(() => binding.run(db)))
+            } finally {
+              await db.drop()
+            }
+          },
+        ]
+        for (const task of i % 2 === 0 ? tasks : tasks.reverse()) await task()
+      }
+      const replayRatios = summarize(replayed.map((ms, i) => ms / beside[i]!))
+      replay = {
+        calls: calls.length,
+        timing: summarize(replayed),
+        ratio: replayRatios.median,
+        ratioRange: [replayRatios.min, replayRatios.max],
+      }
+    }
     console.error(`${dialect}: no-op up, ${NOOP_RUNS} times`)
     const noop = await noopUp(fixture.dir, atHead!.url, NOOP_RUNS)
     await atHead!.drop()
@@ -143,6 +183,7 @@ async function benchDialect(dialect: BenchDialect, build: string): Promise<Apply
       memory,
       memoryTarget: MEMORY_TARGET,
       ...(hot ? { hot } : {}),
+      ...(replay ? { replay } : {}),
     }
   } finally {
     fixture.remove()

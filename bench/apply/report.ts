@@ -43,6 +43,16 @@ export interface ApplyResult {
   readonly memory: UpMemory
   readonly memoryTarget: number
   readonly hot?: Hotspots
+  /**
+   * PostgreSQL: the calls one `up` made on its connection, replayed by a bare driver connection
+   * on fresh databases, alternating with the binding baseline (ratio as for `up`).
+   */
+  readonly replay?: {
+    readonly calls: number
+    readonly timing: Summary
+    readonly ratio: number
+    readonly ratioRange: readonly [number, number]
+  }
 }
 
 /** What one run of the script measured. */
@@ -112,6 +122,19 @@ function hotTable(r: ApplyResult): string[] {
   ]
 }
 
+/**
+ * What of a ratio is the server's work on the SQL plumbline sends: the same calls replayed with
+ * nothing of plumbline in the process.
+ */
+function replayLines(r: ApplyResult): string[] {
+  if (r.replay === undefined) return []
+  const binding = r.baselines.find((b) => b.binding)!
+  return [
+    '',
+    `${r.dialect}: the SQL of one \`up\` (the ${r.replay.calls} calls it made on its connection), replayed by a bare node-postgres connection on fresh databases with nothing of plumbline running: ${range(r.replay.timing)}, ${r.replay.ratio.toFixed(2)}× ${binding.name} (${r.replay.ratioRange[0].toFixed(2)}–${r.replay.ratioRange[1].toFixed(2)}; ${r.replay.timing.runs} runs, each beside a baseline run). That much of the ratio is the server's work on what plumbline sends (the migrations' statements, the reads that verify them, the tracking writes); the rest of \`up\`'s time is plumbline's own work in the process.`,
+  ]
+}
+
 /** The `## apply` section of BENCHMARKS.md. */
 export function renderApplySection(run: ApplyRun): string {
   const { machine, results } = run
@@ -162,6 +185,7 @@ export function renderApplySection(run: ApplyRun): string {
           .join('; ') || '—',
       ])
     }),
+    ...results.flatMap(replayLines),
     '',
     '| dialect | verification | share of `up` | engine’s verify time | no-op `up`: round trips | no-op `up`: time | target | RSS peak (before `up`) | heap peak | target |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

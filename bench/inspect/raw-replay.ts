@@ -43,8 +43,13 @@ export async function postgresReplayer(
   return {
     async run() {
       for (const call of calls) {
-        if (call.method === 'execute') await client.query(call.sql)
-        else await client.query(call.sql, (call.params ?? []) as unknown[])
+        try {
+          if (call.method === 'execute') await client.query(call.sql)
+          else await client.query(call.sql, (call.params ?? []) as unknown[])
+        } catch (error) {
+          // A call that failed as recorded fails again, at the same cost; any other failure is real.
+          if (!call.failed) throw error
+        }
       }
     },
     async close() {

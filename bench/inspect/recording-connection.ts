@@ -5,6 +5,8 @@ export interface RecordedCall {
   readonly method: 'query' | 'execute'
   readonly sql: string
   readonly params: ReadonlyArray<unknown> | undefined
+  /** The call failed as recorded (a replay expects it to fail again). */
+  failed?: true
 }
 
 /**
@@ -18,19 +20,31 @@ export function recordingConnection(
   probe?: () => void,
 ): Connection {
   const query: Connection['query'] = async (sql, params) => {
-    calls.push({ method: 'query', sql, params: params === undefined ? undefined : [...params] })
+    const call: RecordedCall = {
+      method: 'query',
+      sql,
+      params: params === undefined ? undefined : [...params],
+    }
+    calls.push(call)
     probe?.()
     try {
       return await inner.query(sql, params)
+    } catch (error) {
+      call.failed = true
+      throw error
     } finally {
       probe?.()
     }
   }
   const execute: Connection['execute'] = async (sql) => {
-    calls.push({ method: 'execute', sql, params: undefined })
+    const call: RecordedCall = { method: 'execute', sql, params: undefined }
+    calls.push(call)
     probe?.()
     try {
       await inner.execute(sql)
+    } catch (error) {
+      call.failed = true
+      throw error
     } finally {
       probe?.()
     }
@@ -40,14 +54,18 @@ export function recordingConnection(
     inner.executeBatch === undefined
       ? undefined
       : async (statements) => {
-          calls.push({
+          const call: RecordedCall = {
             method: 'execute',
             sql: statements.map((s) => `${s}\n;\n`).join(''),
             params: undefined,
-          })
+          }
+          calls.push(call)
           probe?.()
           try {
             return await inner.executeBatch!(statements)
+          } catch (error) {
+            call.failed = true
+            throw error
           } finally {
             probe?.()
           }
