@@ -127,7 +127,13 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
     const attempt = () =>
       options.dryRun
         ? run()
-        : withMigrationLock(session, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, run)
+        : withMigrationLock(
+            session,
+            options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+            run,
+            // A history file that does not read is reported without waiting for another's lock.
+            ctx === undefined ? { whileWaiting: () => session.projectFromFile() } : {},
+          )
     const result = await attempt()
     if (result !== REPLAY) return result
     ctx = await session.context()

@@ -1,21 +1,54 @@
+import { isPlumblineError } from '../errors/plumbline-error.js'
 import type { LockRequest } from '../lock/migration-lock.js'
 import type { Session } from './session.js'
 
 /** Default wait for the migration lock: long enough for another replica's `up` to finish. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 60_000
 
-/** Runs `fn` holding the migration lock on the session's connection; always releases it. */
+/** See {@link withMigrationLock}. */
+export interface LockOptions {
+  /**
+   * Work `fn` would otherwise start with, and that may fail by itself (reading the history file):
+   * when another process holds the lock, it is done before the wait, so that its failure is
+   * reported at once instead of after it. `fn` is expected to find its result ready.
+   */
+  readonly whileWaiting?: () => Promise<unknown>
+}
+
+/**
+ * Runs `fn` holding the migration lock on the session's connection; always releases it.
+ *
+ * With `whileWaiting`, and a timeout, the lock is first asked for without waiting: a free lock —
+ * the common case — is taken at once (on PostgreSQL one round trip, where a wait with a timeout
+ * takes three); a held one is waited for after `whileWaiting` ran.
+ */
 export async function withMigrationLock<T>(
   session: Session,
   timeoutMs: number,
   fn: () => Promise<T>,
+  options: LockOptions = {},
 ): Promise<T> {
   const lock = session.dialect.lock(session.conn)
   const request: LockRequest = {
     timeoutMs,
     owner: { host: session.actor.host, pid: session.actor.pid, since: session.now().toISOString() },
   }
-  await lock.acquire(request)
+  if (options.whileWaiting !== undefined && timeoutMs > 0) {
+    const started = performance.now()
+    let taken = true
+    try {
+      await lock.acquire({ ...request, timeoutMs: 0 })
+    } catch (error) {
+      if (!isPlumblineError(error) || error.code !== 'LOCKED') throw error
+      taken = false
+    }
+    if (!taken) {
+      await options.whileWaiting()
+      await lock.acquire({ ...request, timeoutMs: Math.max(1, timeoutMs - (performance.now() - started)) })
+    }
+  } else {
+    await lock.acquire(request)
+  }
   try {
     return await fn()
   } finally {

@@ -281,6 +281,32 @@ for (const target of dialectTargets()) {
       }
     })
 
+    it('reports a history file that does not read at once, without waiting for a lock another process holds', async () => {
+      const copy = copyMigrations(dir)
+      editFile(copy, 'plumbline.history.json', () => '{ not json')
+      // Another process migrating: it holds the lock (SQLite: the database's write lock).
+      const other = await connect(url)
+      if (target.dialect === 'sqlite') await other.conn.execute('BEGIN IMMEDIATE')
+      else
+        await other.dialect.lock(other.conn).acquire({
+          timeoutMs: 0,
+          owner: { host: 'deploy-2', pid: 7, since: new Date().toISOString() },
+        })
+      try {
+        const started = Date.now()
+        const result = await migrate({ url, dir: copy, lockTimeoutMs: 30_000 })
+        expect(result).toMatchObject({ ok: false, error: { code: 'HISTORY_FILE_INVALID' } })
+        // Told well before the lock's 30 s would have run out.
+        expect(Date.now() - started).toBeLessThan(10_000)
+      } finally {
+        if (target.dialect === 'sqlite') await other.conn.execute('ROLLBACK')
+        await other.conn.close()
+        rmSync(copy, { recursive: true, force: true })
+      }
+      expect(await trackingStatuses(conn)).toEqual([])
+      expect((await inspect({ url })).schema.objects).toEqual([])
+    })
+
     it('reverts with down, each step verified against the schema of the revision before it', async () => {
       await migrate({ url, dir })
       await insertUserData(conn)
