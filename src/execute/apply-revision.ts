@@ -18,7 +18,7 @@ import { actorName } from './actor.js'
 import { readCatalogFingerprint } from './catalog-fingerprint.js'
 import { changesDataOnly } from './data-statement.js'
 import type { ExecutionContext } from './execution-context.js'
-import { failedStatementHint, runMigration, runMigrationAfter } from './run-migration.js'
+import { runMigration, runMigrationAfter } from './run-migration.js'
 import { checkDelta, compareDelta, deltaRead, isCleanDelta, verificationFailed } from './verify-revision.js'
 
 /** How a revision is run: first time, again after its effects vanished, or after a stop part-way. */
@@ -122,7 +122,7 @@ export async function applyRevision(
       conn,
       event(ctx, 'apply_failed', migration.id, { error: describe(error), rolledBack: true }),
     ).catch(() => {})
-    throw withOutcome(migration, error, {
+    throw withOutcome(error, {
       done: 0,
       rolledBack: true,
       hint: `nothing of it took effect (its transaction was rolled back), and it is simply pending: fix ${migration.path} and run \`plumbline up\` again`,
@@ -240,7 +240,7 @@ export async function applyRevision(
         conn,
         event(ctx, 'apply_failed', migration.id, { error: describe(error), row: failedRow }),
       ).catch(() => {})
-      throw withOutcome(migration, error, {
+      throw withOutcome(error, {
         done,
         rolledBack: false,
         hint:
@@ -357,7 +357,7 @@ function revertFailed(migration: Migration, error: unknown, done: number, rolled
       /^migration (\S+) failed at/,
       'the down section of migration $1 failed at',
     ),
-    hint,
+    hint: error.code === 'MIGRATION_FAILED' ? withStatementHint(hint, error) : hint,
     details: { ...error.details, statementsDone: done, rolledBack },
     cause: error.cause ?? error,
   })
@@ -366,11 +366,10 @@ function revertFailed(migration: Migration, error: unknown, done: number, rolled
 /**
  * A failed statement's error (`MIGRATION_FAILED`), saying what of the migration stays: with its
  * transaction rolled back nothing did, whatever the statement's index; without one, the
- * statements before it did. A hint the server or the driver gave is kept; the generic one gives
- * way to `hint`, what to do next. Other errors pass unchanged.
+ * statements before it did. `hint` says what to do next; the statement's own hint (the
+ * server's) follows it. Other errors pass unchanged.
  */
 function withOutcome(
-  migration: Migration,
   error: unknown,
   outcome: { readonly done: number; readonly rolledBack: boolean; readonly hint: string },
 ): unknown {
@@ -378,11 +377,15 @@ function withOutcome(
   return new PlumblineError({
     code: error.code,
     message: error.message,
-    hint:
-      error.hint === undefined || error.hint === failedStatementHint(migration) ? outcome.hint : error.hint,
+    hint: withStatementHint(outcome.hint, error),
     details: { ...error.details, statementsDone: outcome.done, rolledBack: outcome.rolledBack },
     cause: error.cause ?? error,
   })
+}
+
+/** What to do next, then the failed statement's own hint (the server's), when it had one. */
+function withStatementHint(next: string, error: PlumblineError): string {
+  return error.hint === undefined ? next : `${next} (${error.hint})`
 }
 
 /** Builds a tracking row for a migration run by this process. */

@@ -215,18 +215,11 @@ function withoutBatchIndex(error: unknown): unknown {
 }
 
 /**
- * The hint of a failed statement that neither the server nor the driver explained. What of the
- * migration stays depends on its transaction, which the caller knows: it replaces this hint with
- * one that says so (see `applyRevision`).
- */
-export function failedStatementHint(migration: Migration): string {
-  return `fix ${migration.path} and run it again`
-}
-
-/**
- * A hint worth passing on: the server's own (PostgreSQL sends one with some errors), or the one
+ * A failed statement's hint: the server's own (PostgreSQL sends one with some errors), or the one
  * plumbline gave a coded failure such as `PERMISSION_DENIED`; not a driver's note on where the
- * statement is, which the error's details hold anyway.
+ * statement is, which the error's details hold anyway. What of the migration stays, and so what
+ * to do next, depends on its transaction: the caller, which knows, puts that first (see
+ * `applyRevision`, `buildHistory`).
  */
 function serverHint(server: PlumblineError | undefined): string | undefined {
   if (server === undefined) return undefined
@@ -246,7 +239,7 @@ function statementFailed(
   return new PlumblineError({
     code: 'MIGRATION_FAILED',
     message: `migration ${migration.id} failed at statement ${index + 1} of ${total}${statement.line ? ` (line ${statement.line})` : ''}: ${reason}`,
-    hint: serverHint(server) ?? failedStatementHint(migration),
+    hint: serverHint(server),
     details: {
       revision: migration.id,
       statementIndex: index,
