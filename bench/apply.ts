@@ -54,6 +54,35 @@ async function timed(task: () => Promise<unknown>): Promise<number> {
   return performance.now() - start
 }
 
+/** Runs `task` on a fresh database, dropped afterwards. */
+async function onFreshDatabase(
+  dialect: BenchDialect,
+  adminUrl: string,
+  task: (db: Awaited<ReturnType<typeof freshDatabase>>) => Promise<void>,
+): Promise<void> {
+  const db = await freshDatabase(dialect, adminUrl)
+  try {
+    await task(db)
+  } finally {
+    await db.drop()
+  }
+}
+
+/**
+ * Runs `tasks` `runs` times, in order and then in reverse by turns, so that the machine's slow
+ * and fast spells fall on each of them alike. With `dialect`, says which run it is.
+ */
+async function alternate(
+  runs: number,
+  dialect: BenchDialect | undefined,
+  tasks: ReadonlyArray<() => Promise<void>>,
+): Promise<void> {
+  for (let i = 0; i < runs; i++) {
+    if (dialect !== undefined) console.error(`${dialect}: run ${i + 1} of ${runs}`)
+    for (const task of i % 2 === 0 ? tasks : [...tasks].reverse()) await task()
+  }
+}
+
 async function benchDialect(dialect: BenchDialect, build: string): Promise<ApplyResult> {
   const adminUrl = ADMIN_URL[dialect]
   const { migrations, description } = benchHistory(dialect, MIGRATIONS, SEED)
@@ -67,26 +96,20 @@ async function benchDialect(dialect: BenchDialect, build: string): Promise<Apply
     const upRuns: UpRun[] = []
     const baselineSamples = baselines.map(() => [] as number[])
     let atHead: Awaited<ReturnType<typeof freshDatabase>> | undefined
-    for (let i = 0; i < runs; i++) {
-      console.error(`${dialect}: run ${i + 1} of ${runs}`)
-      const tasks = [
-        async () => {
-          const db = await freshDatabase(dialect, adminUrl)
-          upRuns.push(await plumblineUp(fixture.dir, db.url))
-          await atHead?.drop()
-          atHead = db
-        },
-        ...baselines.map((b, j) => async () => {
-          const db = await freshDatabase(dialect, adminUrl)
-          try {
+    await alternate(runs, dialect, [
+      async () => {
+        const db = await freshDatabase(dialect, adminUrl)
+        upRuns.push(await plumblineUp(fixture.dir, db.url))
+        await atHead?.drop()
+        atHead = db
+      },
+      ...baselines.map(
+        (b, j) => () =>
+          onFreshDatabase(dialect, adminUrl, async (db) => {
             baselineSamples[j]!.push(await timed(() => b.run(db)))
-          } finally {
-            await db.drop()
-          }
-        }),
-      ]
-      for (const task of i % 2 === 0 ? tasks : tasks.reverse()) await task()
-    }
+          }),
+      ),
+    ])
     const up = summarize(upRuns.map((r) => r.ms))
     const medianRun = [...upRuns].sort((a, b) => a.ms - b.ms)[Math.floor(upRuns.length / 2)]!
     const baselineResults = baselines.map((b, j) => ({
@@ -106,41 +129,31 @@ async function benchDialect(dialect: BenchDialect, build: string): Promise<Apply
     let verificationRun = medianRun
     if ((await dialectFor(dialect)).batchedRead !== undefined) {
       console.error(`${dialect}: one more up, with each verification read sent alone`)
-      const db = await freshDatabase(dialect, adminUrl)
-      verificationRun = await plumblineUp(fixture.dir, db.url, { batchedReads: false })
-      await db.drop()
+      await onFreshDatabase(dialect, adminUrl, async (db) => {
+        verificationRun = await plumblineUp(fixture.dir, db.url, { batchedReads: false })
+      })
     }
     // PostgreSQL: how much of the ratio is the server's work on what plumbline sends.
     let replay: ApplyResult['replay']
     if (dialect === 'postgres') {
       console.error(`${dialect}: the SQL of one up, replayed by a bare connection, ${runs} times`)
-      const recordDb = await freshDatabase(dialect, adminUrl)
-      const calls = await recordUp(fixture.dir, recordDb.url)
-      await recordDb.drop()
+      let calls: Awaited<ReturnType<typeof recordUp>> = []
+      await onFreshDatabase(dialect, adminUrl, async (db) => {
+        calls = await recordUp(fixture.dir, db.url)
+      })
       const replayed: number[] = []
       const beside: number[] = []
       const binding = baselines[bindingAt]!
-      for (let i = 0; i < runs; i++) {
-        const tasks = [
-          async () => {
-            const db = await freshDatabase(dialect, adminUrl)
-            try {
-              replayed.push(await replayOnPostgres(db.url, calls))
-            } finally {
-              await db.drop()
-            }
-          },
-          async () => {
-            const db = await freshDatabase(dialect, adminUrl)
-            try {
-              beside.push(await timed(() => binding.run(db)))
-            } finally {
-              await db.drop()
-            }
-          },
-        ]
-        for (const task of i % 2 === 0 ? tasks : tasks.reverse()) await task()
-      }
+      await alternate(runs, undefined, [
+        () =>
+          onFreshDatabase(dialect, adminUrl, async (db) => {
+            replayed.push(await replayOnPostgres(db.url, calls))
+          }),
+        () =>
+          onFreshDatabase(dialect, adminUrl, async (db) => {
+            beside.push(await timed(() => binding.run(db)))
+          }),
+      ])
       const replayRatios = summarize(replayed.map((ms, i) => ms / beside[i]!))
       replay = {
         calls: calls.length,
@@ -153,17 +166,18 @@ async function benchDialect(dialect: BenchDialect, build: string): Promise<Apply
     const noop = await noopUp(fixture.dir, atHead!.url, NOOP_RUNS)
     await atHead!.drop()
     console.error(`${dialect}: memory of one up, in a separate process`)
-    const memoryDb = await freshDatabase(dialect, adminUrl)
-    const memory = await measureUpMemory(build, memoryDb.url, fixture.dir)
-    await memoryDb.drop()
+    let memory: ApplyResult['memory'] | undefined
+    await onFreshDatabase(dialect, adminUrl, async (db) => {
+      memory = await measureUpMemory(build, db.url, fixture.dir)
+    })
     const setup = await setupCosts(adminUrl, fixture.dir)
     const target = RATIO_TARGET[dialect]
     let hot: ApplyResult['hot']
     if (target !== undefined && ratio > target) {
       console.error(`${dialect}: over target; profiling one up`)
-      const db = await freshDatabase(dialect, adminUrl)
-      hot = await hotspots(() => plumblineUp(fixture.dir, db.url), 1, 12)
-      await db.drop()
+      await onFreshDatabase(dialect, adminUrl, async (db) => {
+        hot = await hotspots(() => plumblineUp(fixture.dir, db.url), 1, 12)
+      })
     }
     return {
       dialect,
@@ -180,7 +194,7 @@ async function benchDialect(dialect: BenchDialect, build: string): Promise<Apply
       ...(target === undefined ? {} : { ratioTarget: target }),
       noop: { roundTrips: noop.roundTrips, timing: summarize(noop.samples) },
       ...(dialect === 'postgres' ? { noopTarget: NOOP_TARGET } : {}),
-      memory,
+      memory: memory!,
       memoryTarget: MEMORY_TARGET,
       ...(hot ? { hot } : {}),
       ...(replay ? { replay } : {}),

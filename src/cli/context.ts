@@ -47,6 +47,7 @@ export interface SessionRequest {
   readonly allowEmpty?: boolean
   readonly onProgress?: SessionOptions['onProgress']
   readonly onReplay?: SessionOptions['onReplay']
+  readonly signal?: SessionOptions['signal']
 }
 
 /** What every command gets: resolved options, output, and lazy access to config and database. */
@@ -156,6 +157,7 @@ export function createContext(input: {
         ...(request.allowEmpty ? { allowEmpty: true } : {}),
         ...(request.onProgress ? { onProgress: request.onProgress } : {}),
         ...(request.onReplay ? { onReplay: request.onReplay } : {}),
+        ...(request.signal ? { signal: request.signal } : {}),
         // The config's checks, which migrations may name as their conditions.
         integrity: resolveIntegrityConfig((await config()).config),
       }

@@ -2,9 +2,10 @@ import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
 import type { AppliedRevision } from '../execute/apply-revision.js'
 import { executePlan } from '../execute/execute-plan.js'
 import type { Plan, PlanStep } from '../plan/plan.js'
-import { statementsOf } from '../plan/plan-recovery.js'
+import { cosmeticEditSteps, statementsOf } from '../plan/plan-recovery.js'
 import { analyze } from '../state/analyze.js'
 import type { Diagnosis, State } from '../state/diagnosis.js'
+import type { Observation } from '../state/observation.js'
 import { trackingTablesDdl } from '../tracking/tracking-tables.js'
 import { observe } from './observe.js'
 import { type Misfit, preflight } from './preflight.js'
@@ -29,6 +30,11 @@ export interface MigrateResult {
   readonly state: State | null
   readonly plan: Plan
   readonly applied: ReadonlyArray<AppliedRevision>
+  /**
+   * Applied revisions whose files were edited in whitespace or comments only: their new
+   * checksums were recorded (audited) before anything was applied.
+   */
+  readonly acceptedEdits?: ReadonlyArray<string>
   /** Absent on the one-round-trip healthy path. */
   readonly diagnosis?: Diagnosis
   readonly error?: PlumblineError
@@ -73,8 +79,28 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
         }
         ctx = await session.context()
       }
-      const observation = await observing
-      const diagnosis = analyze(observation, ctx.history)
+      const observed = await observing
+      // What the database is (reported), and what up goes on from (see below).
+      const found = analyze(observed, ctx.history)
+      let observation = observed
+      let diagnosis = found
+      // A whitespace- or comment-only edit of an applied file changes nothing that ran (a checkout
+      // with other line endings, a comment fixed): up records the file's checksum, audited, and
+      // goes on from the state the database is in underneath.
+      const edits = cosmeticEditSteps(found)
+      let accepting: typeof edits = []
+      if (edits.length > 0) {
+        const accepted = acceptEdits(
+          observed,
+          edits.map((e) => e.revision),
+        )
+        const underneath = analyze(accepted, ctx.history)
+        if (['fresh', 'healthy', 'pending'].includes(underneath.state)) {
+          observation = accepted
+          diagnosis = underneath
+          accepting = edits
+        }
+      }
       if (!['fresh', 'healthy', 'pending'].includes(diagnosis.state)) {
         // An object a pending revision creates, already there with another definition, reads as
         // drift: pre-flight names the collision and both definitions, so it speaks first.
@@ -84,16 +110,17 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
         }
         throw stateRefusal('up', diagnosis)
       }
-      if (diagnosis.state === 'healthy' && !options.dryRun) await recordHealthyCatalog(session)
+      if (diagnosis.state === 'healthy' && !options.dryRun && accepting.length === 0)
+        await recordHealthyCatalog(session)
       const upTo =
         options.to === undefined ? diagnosis.pending.length : diagnosis.pending.indexOf(options.to) + 1
-      if (options.to !== undefined && upTo === 0) {
-        return { ok: true, state: diagnosis.state, plan: empty, applied: [], diagnosis }
+      if (options.to !== undefined && upTo === 0 && accepting.length === 0) {
+        return { ok: true, state: found.state, plan: empty, applied: [], diagnosis: found }
       }
       const pending = diagnosis.pending.slice(0, upTo)
       const misfits = preflight(ctx.history, observation.live, pending)
       if (misfits.length > 0) throw preflightFailed(misfits, diagnosis.state)
-      const steps: PlanStep[] = []
+      const steps: PlanStep[] = [...accepting]
       if (!observation.tracking.exists) {
         steps.push({
           action: 'create_tracking_tables',
@@ -112,15 +139,22 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
         })
       }
       const plan: Plan = { steps, blockers: [] }
-      if (options.dryRun) return { ok: true, state: diagnosis.state, plan, applied: [], diagnosis }
+      if (options.dryRun) return { ok: true, state: found.state, plan, applied: [], diagnosis: found }
       const outcome = await executePlan(ctx, plan)
+      // Healthy underneath, and nothing applied wrote the head row's catalog fingerprint.
+      if (outcome.ok && accepting.length > 0 && diagnosis.pending.length === 0)
+        await recordHealthyCatalog(session)
       const applied = outcome.steps.flatMap((s) => (s.applied ? [s.applied] : []))
+      const acceptedEdits = outcome.steps.flatMap((s) =>
+        s.step.action === 'update_checksum' && s.status === 'done' ? [s.step.revision] : [],
+      )
       return {
         ok: outcome.ok,
-        state: diagnosis.state,
+        state: found.state,
         plan,
         applied,
-        diagnosis,
+        ...(acceptedEdits.length > 0 ? { acceptedEdits } : {}),
+        diagnosis: found,
         ...(outcome.error ? { error: outcome.error } : {}),
       }
     }
@@ -150,6 +184,15 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
       error,
     }
   }
+}
+
+/** The observation as it reads once the edited files' checksums are recorded. */
+function acceptEdits(observation: Observation, revisions: ReadonlyArray<string>): Observation {
+  const files = new Map(observation.migrations.map((m) => [m.id, m] as const))
+  const rows = observation.tracking.rows.map((row) =>
+    revisions.includes(row.revision) ? { ...row, checksum: files.get(row.revision)!.checksum } : row,
+  )
+  return { ...observation, tracking: { ...observation.tracking, rows } }
 }
 
 /** What a run under the lock answers when the history must first be replayed on a shadow. */

@@ -136,7 +136,15 @@ export async function recover(session: Session, options: RecoverOptions = {}): P
       } else outcome = await executePlan(ctx, plan)
       rounds.push({ diagnosis, plan, outcome })
       if (!outcome.ok) {
-        const final = (await diagnoseSession(session, { migrate: migrateAfter, lockHeld: true })).diagnosis
+        // The step's error is the one to show; a diagnosis that cannot be read after it (the
+        // connection is gone, say) leaves the final state unknown rather than replacing it.
+        const final = await diagnoseSession(session, { migrate: migrateAfter, lockHeld: true }).then(
+          (after) => after.diagnosis,
+          (error: unknown) => {
+            if (outcome.error === undefined) throw error
+            return null
+          },
+        )
         return { ok: false, rounds, final, backup, ...(outcome.error ? { error: outcome.error } : {}) }
       }
       ;({ diagnosis, plan } = await diagnoseSession(session, { migrate: migrateAfter, lockHeld: true }))

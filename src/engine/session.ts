@@ -25,6 +25,8 @@ export interface SessionOptions extends ProjectOptions {
   readonly actor?: Actor
   readonly now?: () => Date
   readonly onProgress?: (event: ProgressEvent) => void
+  /** Stops a plan before its next step once aborted (see `ExecutionContext.signal`). */
+  readonly signal?: AbortSignal
   /** The config's checks and backfills: migrations may name checks as their conditions. */
   readonly integrity?: IntegrityConfig
   /**
@@ -108,6 +110,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         code: CODE_SUPPORT,
         integrity,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
       }
     },
     close: () => conn.close(),

@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   NOT_A_DATABASE: 2,
   PERMISSION_DENIED: 2,
   FILE_NOT_FOUND: 2,
+  CONNECTION_LOST: 2,
   // execution (exit 1)
   QUERY_FAILED: 1,
   INTROSPECTION_FAILED: 1,
@@ -31,6 +32,7 @@ export const ERROR_CODES = {
   MIGRATION_FAILED: 1,
   VERIFICATION_FAILED: 1,
   ALREADY_APPLIED: 1,
+  INTERRUPTED: 1,
   MIGRATION_INVALID: 2,
   NO_DOWN_SECTION: 2,
   // the database's state does not allow the command (nothing was changed)

@@ -122,10 +122,21 @@ export async function applyRevision(
       conn,
       event(ctx, 'apply_failed', migration.id, { error: describe(error), rolledBack: true }),
     ).catch(() => {})
-    throw withOutcome(error, {
+    if (isConnectionLost(error) && !duringStatement(error)) {
+      // The connection went while the revision was verified, recorded or committed: its COMMIT
+      // may have reached the server. One transaction: its effect and its row, or neither.
+      throw withOutcome(migration, error, {
+        done: null,
+        rolledBack: null,
+        hint: 'it took effect together with its tracking row, or not at all (they share one transaction): run `plumbline status` once the server answers, and `plumbline up` if it is still pending',
+      })
+    }
+    throw withOutcome(migration, error, {
       done: 0,
       rolledBack: true,
-      hint: `nothing of it took effect (its transaction was rolled back), and it is simply pending: fix ${migration.path} and run \`plumbline up\` again`,
+      hint: isConnectionLost(error)
+        ? 'nothing of it took effect (a server rolls back the open transaction of a connection it loses), and it is simply pending: run `plumbline up` again once the server answers'
+        : `nothing of it took effect (its transaction was rolled back), and it is simply pending: fix ${migration.path} and run \`plumbline up\` again`,
     })
   }
   const prologue =
@@ -235,18 +246,32 @@ export async function applyRevision(
             ? error.details.statement
             : null,
       })
-      await writeTrackingRow(conn, failedRow).catch(() => {})
+      const recorded = await writeTrackingRow(conn, failedRow).then(
+        () => true,
+        () => false,
+      )
       await appendEvent(
         conn,
         event(ctx, 'apply_failed', migration.id, { error: describe(error), row: failedRow }),
       ).catch(() => {})
-      throw withOutcome(error, {
+      const stay = `${done} statement${done === 1 ? '' : 's'} of it took effect and stay${done === 1 ? 's' : ''}`
+      if (isConnectionLost(error)) {
+        throw withOutcome(migration, error, {
+          done,
+          rolledBack: false,
+          hint: `${done === 0 ? 'no statement of it finished' : stay}${duringStatement(error) ? ', and the one under way may have taken effect too' : ''} (it runs without a transaction); the connection was lost before the tracking table could record that: run \`plumbline diagnose\` once the server answers (it checks what each statement did to the schema), then \`plumbline recover\` to resume it`,
+        })
+      }
+      const row = recorded
+        ? `the tracking table records it as ${failedRow.status}`
+        : 'its tracking row could not be updated'
+      throw withOutcome(migration, error, {
         done,
         rolledBack: false,
         hint:
           done > 0
-            ? `${done} statement${done === 1 ? '' : 's'} of it took effect and stay${done === 1 ? 's' : ''} (it runs without a transaction), and the tracking table records it as ${failedRow.status}: fix ${migration.path}, run \`plumbline diagnose\` to see what the schema holds, then \`plumbline recover\` to resume it`
-            : `nothing of it took effect, and the tracking table records it as ${failedRow.status}: fix ${migration.path}, then run \`plumbline recover\``,
+            ? `${stay} (it runs without a transaction), and ${row}: fix ${migration.path}, run \`plumbline diagnose\` to see what the schema holds, then \`plumbline recover\` to resume it`
+            : `nothing of it took effect, and ${row}: fix ${migration.path}, then run \`plumbline recover\``,
       })
     }
   }
@@ -347,6 +372,25 @@ export async function revertRevision(ctx: ExecutionContext, migration: Migration
  */
 function revertFailed(migration: Migration, error: unknown, done: number, rolledBack: boolean): unknown {
   if (!isPlumblineError(error)) return error
+  if (isConnectionLost(error)) {
+    const hint = !rolledBack
+      ? `${done} statement${done === 1 ? '' : 's'} of its down section took effect and stay${done === 1 ? 's' : ''}${duringStatement(error) ? ', and the one under way may have taken effect too' : ''} (this database commits DDL by itself), and the tracking table still records ${migration.id} as applied: run \`plumbline diagnose\` once the server answers, then \`plumbline recover\``
+      : duringStatement(error)
+        ? 'nothing of its down section took effect (a server rolls back the open transaction of a connection it loses): run `plumbline down` again once the server answers'
+        : 'its down section took effect together with its tracking update, or not at all (they share one transaction): run `plumbline status` once the server answers'
+    const lost = withOutcome(migration, error, {
+      done: rolledBack && !duringStatement(error) ? null : done,
+      rolledBack: rolledBack && !duringStatement(error) ? null : rolledBack,
+      hint,
+    }) as PlumblineError
+    return new PlumblineError({
+      code: lost.code,
+      message: lost.message.replace(/^migration (\S+),/, 'the down section of migration $1,'),
+      ...(lost.hint === undefined ? {} : { hint: lost.hint }),
+      ...(lost.details === undefined ? {} : { details: lost.details }),
+      cause: lost.cause,
+    })
+  }
   const hint =
     rolledBack || done === 0
       ? `nothing of its down section took effect${rolledBack ? ' (its transaction was rolled back)' : ''}: fix the down section of ${migration.path} and run \`plumbline down\` again`
@@ -370,17 +414,45 @@ function revertFailed(migration: Migration, error: unknown, done: number, rolled
  * server's) follows it. Other errors pass unchanged.
  */
 function withOutcome(
+  migration: Migration,
   error: unknown,
-  outcome: { readonly done: number; readonly rolledBack: boolean; readonly hint: string },
+  outcome: {
+    readonly done: number | null
+    readonly rolledBack: boolean | null
+    readonly hint: string
+  },
 ): unknown {
-  if (!isPlumblineError(error) || error.code !== 'MIGRATION_FAILED') return error
+  if (!isPlumblineError(error)) return error
+  const details = { ...error.details, statementsDone: outcome.done, rolledBack: outcome.rolledBack }
+  if (error.code === 'CONNECTION_LOST') {
+    // Not the migration's fault: its own hint says what stays, and nothing is to be fixed in it.
+    const named = error.details?.revision === migration.id
+    return new PlumblineError({
+      code: error.code,
+      message: named ? error.message : `migration ${migration.id}, after its statements: ${error.message}`,
+      hint: outcome.hint,
+      details: { ...details, revision: migration.id },
+      cause: error.cause ?? error,
+    })
+  }
+  if (error.code !== 'MIGRATION_FAILED') return error
   return new PlumblineError({
     code: error.code,
     message: error.message,
     hint: withStatementHint(outcome.hint, error),
-    details: { ...error.details, statementsDone: outcome.done, rolledBack: outcome.rolledBack },
+    details,
     cause: error.cause ?? error,
   })
+}
+
+/** The server or the network ended the session: nothing the migration did caused it. */
+function isConnectionLost(error: unknown): boolean {
+  return isPlumblineError(error) && error.code === 'CONNECTION_LOST'
+}
+
+/** The failure came while one of the migration's statements ran (before any COMMIT was sent). */
+function duringStatement(error: unknown): boolean {
+  return isPlumblineError(error) && typeof error.details?.statementIndex === 'number'
 }
 
 /** What to do next, then the failed statement's own hint (the server's), when it had one. */

@@ -45,6 +45,8 @@ export async function executePlan(ctx: ExecutionContext, plan: Plan): Promise<Ou
   const outcomes: StepOutcome[] = []
   const lastRevision = plan.steps.findLastIndex(appliesRevision)
   for (const [index, step] of plan.steps.entries()) {
+    if (ctx.signal?.aborted)
+      return { ok: false, steps: outcomes, error: await interrupted(ctx, plan, outcomes) }
     ctx.onProgress?.({
       kind: 'step-start',
       index,
@@ -74,6 +76,41 @@ export async function executePlan(ctx: ExecutionContext, plan: Plan): Promise<Ou
     }
   }
   return { ok: true, steps: outcomes }
+}
+
+/**
+ * A plan stopped on request before step `done.length`. When a step ran, an `interrupted` event
+ * records where it stopped; written as the server commits by default, it also makes every
+ * earlier commit of the run durable (see `applyRevision`'s `durable`), as the last revision's
+ * commit would have.
+ */
+async function interrupted(
+  ctx: ExecutionContext,
+  plan: Plan,
+  done: ReadonlyArray<StepOutcome>,
+): Promise<PlumblineError> {
+  const rest = plan.steps.slice(done.length)
+  const remaining = rest.flatMap((s) => ('revision' in s ? [s.revision] : []))
+  const last = done.findLast((o) => 'revision' in o.step)?.step
+  if (done.length > 0) {
+    await appendEvent(
+      ctx.conn,
+      event(ctx, 'interrupted', last !== undefined && 'revision' in last ? last.revision : null, {
+        stepsDone: done.length,
+        stepsTotal: plan.steps.length,
+        remaining,
+      }),
+    )
+  }
+  return new PlumblineError({
+    code: 'INTERRUPTED',
+    message:
+      done.length === 0
+        ? `stopped on request before step 1 of ${plan.steps.length}`
+        : `stopped on request after ${done.length} of ${plan.steps.length} steps`,
+    hint: `every step that finished is recorded${remaining.length > 0 ? ` (not run: ${remaining.join(', ')})` : ''}; run the command again to go on, or \`plumbline status\` to see where it stopped`,
+    details: { stepsDone: done.length, stepsTotal: plan.steps.length, remaining },
+  })
 }
 
 /** Steps that run a revision's statements in a transaction of their own. */

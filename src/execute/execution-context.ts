@@ -40,6 +40,11 @@ export interface ExecutionContext {
   /** Loading and running code migrations. */
   readonly code?: Pick<RunOptions, 'loadCode' | 'codeContext'>
   readonly onProgress?: (event: ProgressEvent) => void
+  /**
+   * Once aborted, a plan stops before its next step: the step under way finishes (and is
+   * recorded) first. Ctrl-C in the CLI; an application's shutdown.
+   */
+  readonly signal?: AbortSignal
   /** The checks migrations may name as their conditions (`-- plumbline:check-after …`). */
   readonly integrity?: IntegrityConfig
 }

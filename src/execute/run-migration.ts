@@ -236,9 +236,14 @@ function statementFailed(
 ): PlumblineError {
   const server = isPlumblineError(error) ? error : undefined
   const reason = server ? server.message : error instanceof Error ? error.message : String(error)
+  const at = `statement ${index + 1} of ${total}${statement.line ? ` (line ${statement.line})` : ''}`
+  // The statement did not fail: the server went away while it ran.
+  const lost = server?.code === 'CONNECTION_LOST'
   return new PlumblineError({
-    code: 'MIGRATION_FAILED',
-    message: `migration ${migration.id} failed at statement ${index + 1} of ${total}${statement.line ? ` (line ${statement.line})` : ''}: ${reason}`,
+    code: lost ? 'CONNECTION_LOST' : 'MIGRATION_FAILED',
+    message: lost
+      ? `migration ${migration.id}, at ${at}: ${reason}`
+      : `migration ${migration.id} failed at ${at}: ${reason}`,
     hint: serverHint(server),
     details: {
       revision: migration.id,

@@ -68,15 +68,6 @@ export function isEmptyDelta(delta: RevisionDelta): boolean {
   return delta.created.length === 0 && delta.dropped.length === 0 && delta.changed.length === 0
 }
 
-/** The keys a delta touches: what verification must introspect. */
-export function touchedKeys(delta: RevisionDelta): ReadonlyArray<string> {
-  return [
-    ...delta.created.map(objectKey),
-    ...delta.dropped.map(objectKey),
-    ...delta.changed.map((c) => objectKey(c.after)),
-  ]
-}
-
 function sameDetails(a: SchemaObject, b: SchemaObject): boolean {
   return JSON.stringify(a.details ?? null) === JSON.stringify(b.details ?? null)
 }

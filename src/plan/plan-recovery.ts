@@ -83,18 +83,9 @@ export function planRecovery(input: RecoveryInput): Plan {
       break
     }
     case 'repair_tracking': {
-      const cosmeticOnly =
-        diagnosis.state === 'checksum_mismatch' &&
-        diagnosis.problems.every((p) => p.code !== 'CHECKSUM_MISMATCH')
-      if (cosmeticOnly) {
-        for (const p of diagnosis.problems.filter((x) => x.code === 'COSMETIC_EDIT')) {
-          steps.push({
-            action: 'update_checksum',
-            revision: p.revision!,
-            description: `accept the whitespace/comment-only edit of ${p.revision}: record the file's new checksum`,
-            sql: [],
-          })
-        }
+      const accept = cosmeticEditSteps(diagnosis)
+      if (accept.length > 0) {
+        steps.push(...accept)
         break
       }
       const upTo = diagnosis.inferred?.revision ?? null
@@ -368,4 +359,27 @@ export function statementsOf(migration: Migration): ReadonlyArray<string> {
   return migration.kind === 'sql'
     ? migration.up.statements.map((s) => s.sql)
     : [`-- ${migration.path}: up(ctx)`]
+}
+
+/**
+ * When applied files were edited in whitespace, comments or line endings only (and nothing else
+ * makes the checksums disagree), the steps that record their new checksums; otherwise none.
+ */
+export function cosmeticEditSteps(
+  diagnosis: Diagnosis,
+): Array<Extract<PlanStep, { action: 'update_checksum' }>> {
+  if (diagnosis.state !== 'checksum_mismatch') return []
+  if (diagnosis.problems.some((p) => p.code === 'CHECKSUM_MISMATCH')) return []
+  return diagnosis.problems.flatMap((p) =>
+    p.code === 'COSMETIC_EDIT' && typeof p.revision === 'string'
+      ? [
+          {
+            action: 'update_checksum' as const,
+            revision: p.revision,
+            description: `accept the whitespace/comment-only edit of ${p.revision}: record the file's new checksum`,
+            sql: [],
+          },
+        ]
+      : [],
+  )
 }

@@ -169,7 +169,7 @@ export function analyze(observation: Observation, history: History): Diagnosis {
         revision: row.revision,
         message:
           (row.status === 'running'
-            ? `${row.revision} was started ${row.startedAt ?? row.appliedAt} by ${row.appliedBy ?? 'an unknown process'} and never finished (the process died)`
+            ? `${row.revision} was started ${row.startedAt ?? row.appliedAt} by ${row.appliedBy ?? 'an unknown process'} and never finished (the process died, or lost its connection)`
             : `${row.revision} ${row.status === 'failed' ? 'failed' : 'stopped part-way'} after ${row.statementsDone ?? 0} of ${row.statementsTotal ?? '?'} statements${row.error ? `: ${row.error}` : ''}`) +
           (journal ? journalNote(journal) : ''),
         evidence: journal ? { row, ...journalEvidence(journal) } : { row },

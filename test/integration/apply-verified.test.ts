@@ -12,6 +12,7 @@ import { quickHealthy } from '../../src/engine/quick-health.js'
 import { openSession } from '../../src/engine/session.js'
 import { applyRevision } from '../../src/execute/apply-revision.js'
 import { executePlan } from '../../src/execute/execute-plan.js'
+import { loadMigrations } from '../../src/source/load-migrations.js'
 import { readTracking } from '../../src/tracking/read-tracking.js'
 import {
   auditEvents,
@@ -54,6 +55,34 @@ async function definitions(url: string, dir: string, name: string) {
   } finally {
     await session.close()
   }
+}
+
+/**
+ * Ends, from another connection, the session that runs a two-second sleep in this database (as
+ * an administrator or a failover would): true once it did, false when none ran within 30 s. It
+ * waits for the sleep itself to be under way (PostgreSQL receives a migration's statements as one
+ * text, which shows from its first statement on).
+ */
+async function endSessionWhenSleeping(conn: Connection, dialect: string): Promise<boolean> {
+  const deadline = Date.now() + 30_000
+  while (Date.now() < deadline) {
+    if (dialect === 'postgres') {
+      const ended = await conn.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep' AND pid <> pg_backend_pid()",
+      )
+      if (ended.length > 0) return true
+    } else {
+      const [session] = await conn.query<{ id: number }>(
+        "SELECT id FROM information_schema.processlist WHERE state = 'User sleep' AND db = DATABASE() AND id <> CONNECTION_ID()",
+      )
+      if (session !== undefined) {
+        await conn.execute(`KILL ${Number(session.id)}`)
+        return true
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return false
 }
 
 for (const target of dialectTargets()) {
@@ -235,6 +264,101 @@ for (const target of dialectTargets()) {
         [INIT, 'applied'],
         [INDEXES, 'applied'],
       ])
+    })
+
+    it('stops on request after the migration under way, which is recorded, and the next up goes on', async () => {
+      const controller = new AbortController()
+      const result = await migrate({
+        url,
+        dir,
+        signal: controller.signal,
+        // The request arrives while the first migration runs.
+        onProgress: (e) => {
+          if (e.kind === 'step-start' && e.revision === INIT) controller.abort()
+        },
+      })
+      expect(result).toMatchObject({
+        ok: false,
+        error: {
+          code: 'INTERRUPTED',
+          message: 'stopped on request after 2 of 4 steps',
+          details: { stepsDone: 2, stepsTotal: 4, remaining: [INDEXES, POINTS_LOG] },
+        },
+      })
+      expect(result.error?.hint).toContain(`not run: ${INDEXES}, ${POINTS_LOG}`)
+      expect(result.applied.map((a) => [a.revision, a.status])).toEqual([[INIT, 'applied']])
+      expect(await trackingStatuses(conn)).toEqual([[INIT, 'applied']])
+      expect((await auditEvents(conn)).at(-1)).toEqual({
+        event: 'interrupted',
+        revision: INIT,
+        details: { stepsDone: 2, stepsTotal: 4, remaining: [INDEXES, POINTS_LOG] },
+      })
+      expect((await diagnose({ url, dir })).diagnosis).toMatchObject({
+        state: 'pending',
+        pending: [INDEXES, POINTS_LOG],
+        problems: [],
+      })
+
+      const before = await snapshot(url, conn)
+      const aborted = new AbortController()
+      aborted.abort()
+      const none = await migrate({ url, dir, signal: aborted.signal })
+      expect(none).toMatchObject({
+        ok: false,
+        applied: [],
+        error: { code: 'INTERRUPTED', message: 'stopped on request before step 1 of 2' },
+      })
+      expect(await snapshot(url, conn)).toEqual(before)
+
+      const rest = await migrate({ url, dir })
+      expect(rest.error).toBeUndefined()
+      expect(rest.applied.map((a) => a.revision)).toEqual([INDEXES, POINTS_LOG])
+      expect((await diagnose({ url, dir })).diagnosis.state).toBe('healthy')
+    })
+
+    it('accepts an applied file edited in whitespace, comments or line endings only, audited, and applies what is pending', async () => {
+      const copy = copyMigrations(dir)
+      await migrate({ url, dir: copy, to: INDEXES })
+      // A checkout with Windows line endings, and a comment added.
+      editFile(copy, `${INIT}.sql`, (text) => `-- The first schema.\n${text}`.replace(/\n/g, '\r\n'))
+      const [init] = await loadMigrations(copy, { dialect: target.dialect })
+      expect((await diagnose({ url, dir: copy })).diagnosis.state).toBe('checksum_mismatch')
+
+      const dry = await migrate({ url, dir: copy, dryRun: true })
+      expect(dry.plan.steps.map((s) => [s.action, 'revision' in s ? s.revision : null])).toEqual([
+        ['update_checksum', INIT],
+        ['apply_migration', POINTS_LOG],
+      ])
+      const result = await migrate({ url, dir: copy })
+      expect(result).toMatchObject({ ok: true, state: 'checksum_mismatch', acceptedEdits: [INIT] })
+      expect(result.applied.map((a) => a.revision)).toEqual([POINTS_LOG])
+      const row = (await readTracking(conn)).rows.find((r) => r.revision === INIT)
+      expect(row?.checksum).toBe(init!.checksum)
+      expect((await auditEvents(conn)).filter((e) => e.event === 'repair').map((e) => e.revision)).toEqual([
+        INIT,
+      ])
+      expect((await diagnose({ url, dir: copy })).diagnosis.state).toBe('healthy')
+      // The next start takes the one-statement path again.
+      const session = await openSession({ url, dir: copy })
+      try {
+        expect(await quickHealthy(session.conn, session.dialect, session.migrations)).toBe(true)
+      } finally {
+        await session.close()
+      }
+
+      // An edit of what a statement does is no such thing: up refuses and writes nothing.
+      editFile(
+        copy,
+        `${INIT}.sql`,
+        (text) => `${text}\r\nCREATE TABLE extra_table (id INTEGER PRIMARY KEY);\r\n`,
+      )
+      const before = await snapshot(url, conn)
+      expect(await migrate({ url, dir: copy })).toMatchObject({
+        ok: false,
+        state: 'checksum_mismatch',
+        error: { code: 'STATE_NEEDS_DECISION' },
+      })
+      expect(await snapshot(url, conn)).toEqual(before)
     })
 
     it('replays a history the folder does not hold on a shadow, never under the migration lock', async () => {
@@ -708,6 +832,112 @@ for (const target of dialectTargets()) {
       expect((await diagnose({ url, dir: copy })).diagnosis.state).toBe('healthy')
       expect(await conn.query('SELECT id, email FROM members ORDER BY id')).toEqual(members)
     })
+
+    // A statement that fails only on the live database (on the empty shadow it passes), with a
+    // hint of the server's own: PostgreSQL's RAISE … USING HINT.
+    if (target.dialect === 'postgres')
+      it('keeps the server’s hint after what of a failed up or down stays, in a transaction or not', async () => {
+        const guard = `DO $$ BEGIN
+  IF EXISTS (SELECT 1 FROM members) THEN
+    RAISE EXCEPTION 'members holds rows' USING HINT = 'empty members first';
+  END IF;
+END $$;`
+        const copy = writeMigrations({
+          '0001_members.sql': 'CREATE TABLE members (id int PRIMARY KEY, email text NOT NULL);\n',
+          '0002_notes.sql': `-- plumbline:up\nALTER TABLE members ADD COLUMN note text;\n${guard}\n-- plumbline:down\nALTER TABLE members DROP COLUMN note;\n${guard}\n`,
+        })
+        try {
+          expect((await migrate({ url, dir: copy })).error).toBeUndefined()
+          await conn.execute("INSERT INTO members (id, email) VALUES (1, 'ann@example.com')")
+
+          const down = await rollback({ url, dir: copy })
+          expect(down.error).toMatchObject({
+            code: 'MIGRATION_FAILED',
+            details: { statementIndex: 1, statementsDone: 0, rolledBack: true },
+          })
+          expect(down.error?.message).toContain('members holds rows')
+          expect(down.error?.hint).toMatch(
+            /^nothing of its down section took effect \(its transaction was rolled back\): fix the down section of .*0002_notes\.sql and run `plumbline down` again \(empty members first\)$/,
+          )
+
+          await conn.execute('DELETE FROM members')
+          expect((await rollback({ url, dir: copy })).error).toBeUndefined()
+          await conn.execute("INSERT INTO members (id, email) VALUES (1, 'ann@example.com')")
+          const up = await migrate({ url, dir: copy })
+          expect(up.error).toMatchObject({
+            code: 'MIGRATION_FAILED',
+            details: { revision: '0002_notes', statementIndex: 1, statementsDone: 0, rolledBack: true },
+          })
+          expect(up.error?.hint).toMatch(
+            /^nothing of it took effect \(its transaction was rolled back\), and it is simply pending: fix .*0002_notes\.sql and run `plumbline up` again \(empty members first\)$/,
+          )
+
+          editFile(copy, '0002_notes.sql', (text) => `-- plumbline:no-transaction\n${text}`)
+          const outside = await migrate({ url, dir: copy })
+          expect(outside.error).toMatchObject({
+            code: 'MIGRATION_FAILED',
+            details: { revision: '0002_notes', statementIndex: 1, statementsDone: 1, rolledBack: false },
+          })
+          expect(outside.error?.hint).toMatch(
+            /^1 statement of it took effect and stays \(it runs without a transaction\), and the tracking table records it as partial: fix .*`plumbline recover` to resume it \(empty members first\)$/,
+          )
+          const line = (await status({ url, dir: copy })).migrations.find((m) => m.id === '0002_notes')
+          expect(line).toMatchObject({ status: 'partial', statementsDone: 1 })
+          expect(await conn.query('SELECT id, email FROM members')).toEqual([
+            { id: 1, email: 'ann@example.com' },
+          ])
+        } finally {
+          rmSync(copy, { recursive: true, force: true })
+        }
+      })
+
+    // SQLite has no connection to lose.
+    if (target.dialect !== 'sqlite')
+      it('a connection the server ends in the middle of a migration is CONNECTION_LOST, says what stays, and the migration is finished later', async () => {
+        const sleep = target.dialect === 'postgres' ? 'SELECT pg_sleep(2)' : 'DO SLEEP(2)'
+        const copy = writeMigrations({
+          '0001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n',
+          '0002_slow.sql': `CREATE TABLE b (id int PRIMARY KEY);\n${sleep};\nCREATE INDEX idx_b_id ON b (id);\n`,
+        })
+        try {
+          const killing = endSessionWhenSleeping(conn, target.dialect)
+          const result = await migrate({ url, dir: copy })
+          expect(await killing).toBe(true)
+          expect(result.applied.map((a) => a.revision)).toEqual(['0001_a'])
+          expect(result.error).toMatchObject({
+            code: 'CONNECTION_LOST',
+            details: { revision: '0002_slow', statementIndex: 1, statement: sleep },
+          })
+          expect(result.error?.message).toMatch(
+            /^migration 0002_slow, at statement 2 of 3 \(line 2\): the connection to \S+ at 127\.0\.0\.1:\d+ was lost: /,
+          )
+          // Nothing is wrong with the file: the hint does not say to fix it.
+          expect(result.error?.hint).not.toMatch(/fix /)
+          if (transactionalDdl) {
+            expect(result.error?.details).toMatchObject({ statementsDone: 0, rolledBack: true })
+            expect(result.error?.hint).toMatch(
+              /^nothing of it took effect \(a server rolls back the open transaction of a connection it loses\), and it is simply pending: run `plumbline up` again once the server answers$/,
+            )
+            expect(await trackingStatuses(conn)).toEqual([['0001_a', 'applied']])
+            const again = await migrate({ url, dir: copy })
+            expect(again.error).toBeUndefined()
+            expect(again.applied.map((a) => a.revision)).toEqual(['0002_slow'])
+          } else {
+            expect(result.error?.details).toMatchObject({ statementsDone: 1, rolledBack: false })
+            expect(result.error?.hint).toMatch(
+              /^1 statement of it took effect and stays, and the one under way may have taken effect too \(it runs without a transaction\); the connection was lost before the tracking table could record that: run `plumbline diagnose` once the server answers/,
+            )
+            const { diagnosis } = await diagnose({ url, dir: copy })
+            expect(diagnosis).toMatchObject({ state: 'failed' })
+            expect(diagnosis.problems.map((p) => p.code)).toContain('INTERRUPTED_MIGRATION')
+            const recovered = await recover({ url, dir: copy, backup: 'off' })
+            expect(recovered.error).toBeUndefined()
+          }
+          expect((await diagnose({ url, dir: copy })).diagnosis.state).toBe('healthy')
+        } finally {
+          rmSync(copy, { recursive: true, force: true })
+        }
+      })
 
     it('refuses before any change an IF NOT EXISTS index that an index of that name on other columns would skip', async () => {
       const preflightDir = fixtureDir('apply-preflight', target.dialect)

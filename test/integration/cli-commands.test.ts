@@ -381,6 +381,9 @@ describe('cli new', () => {
     const text = readFileSync(join(dir, '0004_add_users_locale.sql'), 'utf8')
     expect(text).toContain('-- plumbline:up')
     expect(text).toContain('-- plumbline:down')
+    expect(result.stderr).toContain('write its up section')
+    const ts = await cli(['new', 'backfill_points', '--ts', '--dir', dir], { cwd: work })
+    expect(ts.stderr).toContain('write its up function')
   })
 
   it('creates the folder when missing, and a TypeScript migration with --ts', async () => {

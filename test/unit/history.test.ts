@@ -3,12 +3,7 @@ import { isPlumblineError } from '../../src/errors/plumbline-error.js'
 import { parseHistoryFile, renderHistoryFile } from '../../src/history/history-file.js'
 import { historyFreshness } from '../../src/history/history-freshness.js'
 import type { History } from '../../src/history/history-model.js'
-import {
-  applyDeltaInPlace,
-  computeDelta,
-  isEmptyDelta,
-  touchedKeys,
-} from '../../src/history/revision-delta.js'
+import { applyDeltaInPlace, computeDelta, isEmptyDelta } from '../../src/history/revision-delta.js'
 import { fingerprint } from '../../src/schema/fingerprint.js'
 import { createSchema, objectKey, type SchemaObject } from '../../src/schema/model.js'
 import type { Migration } from '../../src/source/migration.js'
@@ -96,7 +91,6 @@ describe('revision deltas', () => {
     expect(d.changed.map((x) => [x.before.definition, x.after.definition])).toEqual([
       ['TEXT', 'TEXT NOT NULL'],
     ])
-    expect(touchedKeys(d)).toEqual(['index:users.idx_users_email', 'column:users.email'])
     expect(computeDelta(s2, s3).dropped.map((o) => o.name)).toEqual(['idx_users_email'])
     expect(isEmptyDelta(computeDelta(s2, s2))).toBe(true)
   })

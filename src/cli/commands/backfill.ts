@@ -10,6 +10,7 @@ import { planBackfill } from '../../integrity/plan-backfill.js'
 import { renderBackfillPlan, renderBackfillResult } from '../../integrity/render-backfill.js'
 import { runBackfill } from '../../integrity/run-backfill.js'
 import type { CommandContext } from '../context.js'
+import { onInterrupt } from '../interrupt.js'
 
 /** The options of `backfill` itself; `--yes` and `--json` are global. */
 interface BackfillOptions {
@@ -130,23 +131,15 @@ async function execute(
   integrity: IntegrityConfig,
   opts: BackfillOptions,
 ): Promise<number> {
-  const controller = new AbortController()
   const view = createProgressView(ctx.out, { tty: !ctx.out.json && process.stderr.isTTY === true })
-  // The first Ctrl-C lets the batch under way commit, then stops cleanly (resumable); a second
-  // one stops at once, and the server rolls the open batch back.
-  const stopAtOnce = () => process.exit(130)
-  const stopAfterBatch = () => {
-    controller.abort()
-    ctx.out.log('stopping after the batch under way (Ctrl-C again to stop at once)')
-    process.once('SIGINT', stopAtOnce)
-  }
-  process.once('SIGINT', stopAfterBatch)
+  // The first Ctrl-C lets the batch under way commit, then stops cleanly (resumable).
+  const interrupt = onInterrupt(ctx.out, 'the batch under way')
   try {
     const result = await runBackfill(conn, dialect, backfill, {
       resume: opts.resume,
       restart: opts.restart,
       batchSize: opts.batchSize,
-      signal: controller.signal,
+      signal: interrupt.signal,
       checks: integrity.checks,
       onStart: (s) => view.start(s),
       onBatch: (p) => view.batch(p),
@@ -156,7 +149,6 @@ async function execute(
     else ctx.out.result(renderBackfillResult(result, ctx.out.stdoutColor))
     return result.status === 'interrupted' || (result.verify?.failed ?? 0) > 0 ? 1 : 0
   } finally {
-    process.removeListener('SIGINT', stopAfterBatch)
-    process.removeListener('SIGINT', stopAtOnce)
+    interrupt.release()
   }
 }

@@ -4,6 +4,7 @@ import { openSession, type Session } from '../../engine/session.js'
 import { exitCodeFor } from '../../errors/codes.js'
 import { PlumblineError } from '../../errors/plumbline-error.js'
 import type { CommandContext } from '../context.js'
+import { interruptible, type Stoppable } from '../interrupt.js'
 import { renderApplied } from '../render/applied-report.js'
 import { plural } from '../render/format.js'
 import { appliedJson, planJson } from '../render/json.js'
@@ -34,7 +35,8 @@ export function registerDown(
 A down section may drop tables and the data in them, so down shows its SQL and asks first;
 without a terminal (or with --json, or CI=true) it needs --yes.
 
-Exit codes: 0 reverted, or nothing to revert · 1 a down section failed or the state needs recover ·
+Exit codes: 0 reverted, or nothing to revert · 1 a down section failed, the state needs recover,
+            or it was stopped (Ctrl-C) ·
             2 usage, --yes missing, a migration without a down section · 3 a human decision is needed
 
 Examples:
@@ -51,6 +53,13 @@ function positiveInteger(value: string): number {
 }
 
 async function downCommand(ctx: CommandContext, opts: DownOptions): Promise<number> {
+  // The first Ctrl-C stops after the migration under way, which finishes and is recorded.
+  return interruptible(ctx.out, 'the migration under way', opts.dryRun === true, (stop) =>
+    downRun(ctx, opts, stop),
+  )
+}
+
+async function downRun(ctx: CommandContext, opts: DownOptions, stop: Stoppable): Promise<number> {
   const { out } = ctx
   if (opts.to !== undefined && opts.steps !== undefined) {
     throw new PlumblineError({
@@ -63,8 +72,9 @@ async function downCommand(ctx: CommandContext, opts: DownOptions): Promise<numb
   const session = await openSession(
     await ctx.sessionOptions({
       dryRun: opts.dryRun === true,
-      onProgress: view.onProgress,
+      onProgress: stop.follow(view.onProgress),
       onReplay: view.onReplay,
+      signal: stop.signal,
     }),
   )
   try {

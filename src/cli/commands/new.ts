@@ -53,7 +53,7 @@ async function newCommand(ctx: CommandContext, name: string, opts: { ts?: boolea
     ctx.out.result(shown.startsWith('..') ? file.path : shown)
     ctx.out.log(
       ctx.out.color.dim(
-        `created migration ${file.id}; write its up section, then \`plumbline up --dry-run\``,
+        `created migration ${file.id}; write its up ${opts.ts === true ? 'function' : 'section'}, then \`plumbline up --dry-run\``,
       ),
     )
   }

@@ -9,6 +9,7 @@ import { PlumblineError } from '../../errors/plumbline-error.js'
 import type { Plan, PlanStep } from '../../plan/plan.js'
 import type { Diagnosis } from '../../state/diagnosis.js'
 import type { CommandContext } from '../context.js'
+import { interruptible, type Stoppable } from '../interrupt.js'
 import { plural, words } from '../render/format.js'
 import { renderPlan, statement } from '../render/plan-report.js'
 import { createProgressView } from '../render/progress.js'
@@ -64,6 +65,13 @@ Examples:
 }
 
 async function recoverCommand(ctx: CommandContext, opts: RecoverCliOptions): Promise<number> {
+  // The first Ctrl-C stops after the step under way, which finishes and is recorded.
+  return interruptible(ctx.out, 'the step under way', opts.dryRun === true, (stop) =>
+    recoverRun(ctx, opts, stop),
+  )
+}
+
+async function recoverRun(ctx: CommandContext, opts: RecoverCliOptions, stop: Stoppable): Promise<number> {
   const { out } = ctx
   const view = createProgressView(out, { tty: ctx.stderrIsTTY && !out.json })
   // Without --yes and no terminal to ask on, nothing may be written: a missing SQLite file is
@@ -73,8 +81,9 @@ async function recoverCommand(ctx: CommandContext, opts: RecoverCliOptions): Pro
     await ctx.sessionOptions({
       create: true,
       dryRun: !mayWrite,
-      onProgress: view.onProgress,
+      onProgress: stop.follow(view.onProgress),
       onReplay: view.onReplay,
+      signal: stop.signal,
     }),
   )
   try {

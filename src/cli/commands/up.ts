@@ -3,6 +3,7 @@ import { migrate } from '../../engine/migrate.js'
 import { openSession } from '../../engine/session.js'
 import { exitCodeFor } from '../../errors/codes.js'
 import type { CommandContext } from '../context.js'
+import { interruptible } from '../interrupt.js'
 import { renderApplied } from '../render/applied-report.js'
 import { plural, words } from '../render/format.js'
 import { appliedJson, planJson } from '../render/json.js'
@@ -32,8 +33,11 @@ A migration's tracking row is written only once the database shows its effect. u
 changing nothing, when the database is not fresh, healthy or pending (see plumbline diagnose),
 or when a pending migration does not fit the live schema.
 
-Exit codes: 0 applied, or nothing to apply · 1 a migration failed or the state needs recover ·
-            2 usage, configuration or connection · 3 a human decision is needed
+Ctrl-C (or SIGTERM) stops after the migration under way, which is recorded; a second one at once.
+
+Exit codes: 0 applied, or nothing to apply · 1 a migration failed, the state needs recover, or
+            it was stopped · 2 usage, configuration or connection (also lost mid-run) ·
+            3 a human decision is needed
 
 Examples:
   $ plumbline up --dry-run
@@ -46,30 +50,17 @@ Examples:
 async function upCommand(ctx: CommandContext, opts: UpOptions): Promise<number> {
   const { out } = ctx
   const view = createProgressView(out, { tty: ctx.stderrIsTTY && !out.json })
-  const session = await openSession(
-    await ctx.sessionOptions({
-      create: true,
-      dryRun: opts.dryRun === true,
-      onProgress: view.onProgress,
-      onReplay: view.onReplay,
-    }),
+  // The first Ctrl-C stops after the migration under way, which is verified and recorded.
+  const result = await interruptible(out, 'the migration under way', opts.dryRun === true, (stop) =>
+    migrateIn(ctx, opts, { ...view, onProgress: stop.follow(view.onProgress) }, stop.signal),
   )
-  let result: Awaited<ReturnType<typeof migrate>>
-  try {
-    result = await migrate(session, {
-      ...(opts.to === undefined ? {} : { to: opts.to }),
-      dryRun: opts.dryRun === true,
-      lockTimeoutMs: ctx.lockTimeoutMs(),
-    }).finally(() => view.stop())
-  } finally {
-    await session.close()
-  }
   const code = result.ok ? 0 : result.error ? exitCodeFor(result.error.code) : 1
   if (out.json) {
     out.document({
       ok: result.ok,
       state: result.state,
       applied: appliedJson(result.applied),
+      ...(result.acceptedEdits ? { acceptedEdits: result.acceptedEdits } : {}),
       ...(opts.dryRun ? { dryRun: true, plan: planJson(result.plan) } : {}),
       ...(result.error ? { error: result.error.toJSON() } : {}),
     })
@@ -88,6 +79,8 @@ async function upCommand(ctx: CommandContext, opts: UpOptions): Promise<number> 
     )
     return 0
   }
+  for (const revision of result.acceptedEdits ?? [])
+    out.result(`accepted the whitespace/comment-only edit of ${revision}: its new checksum is recorded`)
   if (result.applied.length > 0) out.result(renderApplied(result.applied, 'applied', c).join('\n'))
   else if (result.ok)
     out.result(
@@ -96,4 +89,30 @@ async function upCommand(ctx: CommandContext, opts: UpOptions): Promise<number> 
         : 'nothing to apply: the database is up to date',
     )
   return result.error ? renderError(result.error, out, ctx.options.debug === true) : code
+}
+
+async function migrateIn(
+  ctx: CommandContext,
+  opts: UpOptions,
+  view: ReturnType<typeof createProgressView>,
+  signal: AbortSignal,
+): Promise<Awaited<ReturnType<typeof migrate>>> {
+  const session = await openSession(
+    await ctx.sessionOptions({
+      create: true,
+      dryRun: opts.dryRun === true,
+      onProgress: view.onProgress,
+      onReplay: view.onReplay,
+      signal,
+    }),
+  )
+  try {
+    return await migrate(session, {
+      ...(opts.to === undefined ? {} : { to: opts.to }),
+      dryRun: opts.dryRun === true,
+      lockTimeoutMs: ctx.lockTimeoutMs(),
+    }).finally(() => view.stop())
+  } finally {
+    await session.close()
+  }
 }

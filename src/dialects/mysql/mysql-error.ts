@@ -12,6 +12,12 @@ interface Mysql2ErrorFields {
 /** Server error numbers that mean "this user may not": on a database, a table, a column, a routine, a privilege. */
 const PERMISSION_ERRNOS: ReadonlySet<number> = new Set([1044, 1142, 1143, 1227, 1370])
 
+/** mysql2's codes for a connection that is gone. */
+const CONNECTION_LOST_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE'])
+
+/** ER_SERVER_SHUTDOWN, ER_CONNECTION_KILLED, CR_SERVER_GONE_ERROR, CR_SERVER_LOST. */
+const CONNECTION_LOST_ERRNOS = new Set([1053, 1927, 2006, 2013])
+
 /**
  * Maps a mysql2 error to a coded plumbline error. The server's own fields (error number,
  * SQLSTATE, message) and the statement are lifted into `details`; the driver error stays `cause`.
@@ -46,6 +52,20 @@ export function mapMysqlError(error: unknown, target: ServerTarget, sql?: string
         hint: 'check the network path and firewall, or raise ?connect_timeout= (seconds) in the URL',
         cause: error,
       })
+  }
+  // The server closed the session (KILL, a shutdown, wait_timeout), or the socket went.
+  if (
+    CONNECTION_LOST_CODES.has(code) ||
+    (e.errno !== undefined && CONNECTION_LOST_ERRNOS.has(e.errno)) ||
+    /closed state/i.test(message)
+  ) {
+    return new PlumblineError({
+      code: 'CONNECTION_LOST',
+      message: `the connection to MySQL at ${where} was lost: ${message}`,
+      hint: 'check that the server is running, then run the command again',
+      details: serverFields(e, sql),
+      cause: error,
+    })
   }
   // 1698: a user that authenticates by unix socket (MariaDB's root by default) tried a password.
   if (e.errno === 1045 || e.errno === 1698) {

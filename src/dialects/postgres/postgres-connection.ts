@@ -208,6 +208,15 @@ export function mapPostgresError(error: unknown, target: ServerTarget, sql?: str
         details: { sqlstate: code },
         cause: error,
       })
+    // The server ended the session (pg_terminate_backend, a shutdown), or the socket went.
+    case '57P01':
+    case '57P02':
+    case '08000':
+    case '08003':
+    case '08006':
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return connectionLost(where, message, error, serverFields(e, sql))
     case '42501':
       return new PlumblineError({
         code: 'PERMISSION_DENIED',
@@ -225,6 +234,9 @@ export function mapPostgresError(error: unknown, target: ServerTarget, sql?: str
       cause: error,
     })
   }
+  if (/Connection terminated|not queryable|connection (?:is )?closed/i.test(message)) {
+    return connectionLost(where, message, error, serverFields(e, sql))
+  }
   if (/SASL|password must be a string|client password/i.test(message)) {
     return new PlumblineError({
       code: 'AUTHENTICATION_FAILED',
@@ -239,6 +251,21 @@ export function mapPostgresError(error: unknown, target: ServerTarget, sql?: str
     hint: e.hint,
     details: serverFields(e, sql),
     cause: error,
+  })
+}
+
+function connectionLost(
+  where: string,
+  message: string,
+  cause: unknown,
+  details: Record<string, unknown>,
+): PlumblineError {
+  return new PlumblineError({
+    code: 'CONNECTION_LOST',
+    message: `the connection to PostgreSQL at ${where} was lost: ${message}`,
+    hint: 'check that the server is running, then run the command again',
+    details,
+    cause,
   })
 }
 

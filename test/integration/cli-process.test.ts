@@ -1,0 +1,142 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import Database from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
+import { writeMigrations } from '../fixtures/apply-habits/habits.js'
+import { cli } from '../support/run-cli.js'
+
+// The CLI as a process, as a shell runs it: what pipes and signals do to it.
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url))
+const JITI = pathToFileURL(
+  join(dirname(createRequire(import.meta.url).resolve('jiti/package.json')), 'lib/jiti-register.mjs'),
+).href
+const HABITS = fileURLToPath(new URL('../fixtures/cli-habits/sqlite/', import.meta.url))
+
+function plumbline(argv: ReadonlyArray<string>) {
+  return spawn(process.execPath, ['--import', JITI, MAIN, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] })
+}
+
+function sqliteUrl(): string {
+  return `sqlite:${join(mkdtempSync(join(tmpdir(), 'plumbline-process-')), 'app.db')}`
+}
+
+/** `plumbline <argv>` whose reader has gone before it writes (`plumbline … | head -0`). */
+async function withReaderGone(argv: ReadonlyArray<string>): Promise<{ code: number | null; stderr: string }> {
+  const child = plumbline(argv)
+  child.stdout.destroy()
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+  })
+  const [code] = (await once(child, 'exit')) as [number | null]
+  return { code, stderr }
+}
+
+describe('cli process: a reader that goes away ends the output, not the command', () => {
+  it('up applies every migration and records them, status and --help answer, each exits 0', async () => {
+    const url = sqliteUrl()
+    const up = await withReaderGone(['up', '--url', url, '--dir', HABITS])
+    expect(up.code).toBe(0)
+    expect(up.stderr).not.toMatch(/EPIPE|^\s+at /m)
+    const status = await cli(['status', '--url', url, '--dir', HABITS, '--json'])
+    expect(JSON.parse(status.stdout)).toMatchObject({ state: 'healthy', tracked: '0003_users_timezone' })
+
+    expect(await withReaderGone(['status', '--url', url, '--dir', HABITS, '--json'])).toEqual({
+      code: 0,
+      stderr: '',
+    })
+    expect(await withReaderGone(['--help'])).toEqual({ code: 0, stderr: '' })
+  })
+})
+
+describe('cli process: Ctrl-C, or SIGTERM from a service manager', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s: up stops after the migration under way, which is recorded; exit 1, and the next up goes on',
+    async (signal) => {
+      const dir = writeMigrations({
+        '0001_users.sql': 'CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\n',
+        // Slow enough for the signal to arrive while it runs.
+        '0002_slow.ts': `export async function up(ctx) {
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+  await ctx.execute('CREATE INDEX idx_users_email ON users (email)')
+}
+`,
+        '0003_teams.sql': 'CREATE TABLE teams (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n',
+      })
+      const url = sqliteUrl()
+      const child = plumbline(['up', '--url', url, '--dir', dir])
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString()
+      })
+      child.stderr.on('data', (chunk: Buffer) => {
+        const first = !stderr.includes('apply migration 0002_slow')
+        stderr += chunk.toString()
+        if (first && stderr.includes('apply migration 0002_slow')) child.kill(signal)
+      })
+      const [code] = (await once(child, 'exit')) as [number | null]
+      expect([code, stderr]).toEqual([1, expect.stringContaining('stopping after the migration under way')])
+      expect(stderr).toContain('error[INTERRUPTED]: stopped on request after 3 of 4 steps')
+      expect(stderr).toContain('not run: 0003_teams')
+      expect(stdout).toMatch(/0002_slow/)
+
+      const status = JSON.parse((await cli(['status', '--url', url, '--dir', dir, '--json'])).stdout)
+      expect(
+        status.migrations.map((m: { revision: string; status: string }) => [m.revision, m.status]),
+      ).toEqual([
+        ['0001_users', 'applied'],
+        ['0002_slow', 'applied'],
+        ['0003_teams', 'pending'],
+      ])
+      const rest = await cli(['up', '--url', url, '--dir', dir])
+      expect(rest.code).toBe(0)
+      expect(rest.stdout).toContain('0003_teams')
+    },
+  )
+
+  it('a signal while nothing is under way (the history replayed on a shadow) ends up at once, nothing written', async () => {
+    const mark = join(mkdtempSync(join(tmpdir(), 'plumbline-mark-')), 'replaying')
+    const dir = writeMigrations({
+      '0001_users.sql': 'CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\n',
+      // Runs first on the shadow database: the mark says the replay has begun.
+      '0002_slow.ts': `import { writeFileSync } from 'node:fs'
+export async function up(ctx) {
+  writeFileSync(process.env.PLUMBLINE_TEST_MARK, 'x')
+  await new Promise((resolve) => setTimeout(resolve, 3000))
+  await ctx.execute('CREATE INDEX idx_users_email ON users (email)')
+}
+`,
+    })
+    const url = sqliteUrl()
+    const child = spawn(process.execPath, ['--import', JITI, MAIN, 'up', '--url', url, '--dir', dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PLUMBLINE_TEST_MARK: mark },
+    })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>
+    while (!existsSync(mark)) await new Promise((resolve) => setTimeout(resolve, 20))
+    child.kill('SIGINT')
+    const [code] = await exited
+    expect([code, stderr]).toEqual([130, ''])
+    // Nothing was written: no table at all, if the file is there.
+    const file = url.slice('sqlite:'.length)
+    if (existsSync(file)) {
+      const db = new Database(file, { readonly: true })
+      try {
+        expect(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all()).toEqual([])
+      } finally {
+        db.close()
+      }
+    }
+  })
+})
