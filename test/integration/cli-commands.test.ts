@@ -340,6 +340,21 @@ for (const target of dialectTargets()) {
       expect(human.code).toBe(3)
       expect(human.stdout).toContain('plumbline diagnose --detailed')
     })
+
+    it('status points to up for an applied file edited in whitespace or comments only, and up then records it', async () => {
+      const dir = join(work, 'migrations')
+      cpSync(fixture, dir, { recursive: true })
+      const local = (...args: string[]) => cli([...args, '--url', db.url, '--dir', dir], { cwd: work })
+      expect((await local('up')).code).toBe(0)
+      const file = join(dir, '0003_users_timezone.sql')
+      writeFileSync(file, `-- reviewed\n${readFileSync(file, 'utf8').replaceAll('\n', '\r\n')}`)
+      const human = await local('status')
+      expect(human.code).toBe(1)
+      expect(human.stdout).toMatch(/next\s+`plumbline up` records the new checksum/)
+      const up = await local('up')
+      expect(up.code).toBe(0)
+      expect(json(await local('status', '--json'))).toMatchObject({ state: 'healthy' })
+    })
   })
 }
 

@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { existsSync, mkdtempSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { writeMigrations } from '../fixtures/apply-habits/habits.js'
+import { connect, writeMigrations } from '../fixtures/apply-habits/habits.js'
+import { createFreshDatabase, dialectTargets } from '../support/database.js'
 import { cli } from '../support/run-cli.js'
 
 // The CLI as a process, as a shell runs it: what pipes and signals do to it.
@@ -140,3 +141,92 @@ export async function up(ctx) {
     }
   })
 })
+
+/**
+ * A stand-in for `pg_dump` / `mysqldump` on PATH: writes part of a dump to the file it is given,
+ * leaves a mark, then fails (`PLUMBLINE_TEST_DUMP=fail`) or takes its time.
+ */
+function fakeDumpTools(): string {
+  const bin = mkdtempSync(join(tmpdir(), 'plumbline-fake-dump-'))
+  const script = `#!/bin/sh
+for arg in "$@"; do
+  case "$arg" in --file=*|--result-file=*) out="\${arg#*=}" ;; esac
+done
+printf 'the first part of a dump' > "$out"
+touch "$PLUMBLINE_TEST_MARK"
+if [ "$PLUMBLINE_TEST_DUMP" = fail ]; then echo 'dump: could not write: No space left on device' >&2; exit 1; fi
+exec sleep 30
+`
+  for (const tool of ['pg_dump', 'mysqldump']) {
+    writeFileSync(join(bin, tool), script)
+    chmodSync(join(bin, tool), 0o755)
+  }
+  return bin
+}
+
+for (const target of dialectTargets().filter((t) => t.dialect !== 'sqlite')) {
+  describe(`${target.name}: cli process, a backup cut short`, () => {
+    it('a dump that fails, or that Ctrl-C stops, leaves nothing that passes for a backup, and recover writes nothing', async () => {
+      const db = await createFreshDatabase(target)
+      const app = mkdtempSync(join(tmpdir(), 'plumbline-app-'))
+      const bin = fakeDumpTools()
+      const mark = join(app, 'dumping')
+      try {
+        const dir = writeMigrations({ '0001_users.sql': 'CREATE TABLE users (id int PRIMARY KEY);\n' })
+        // The schema without its tracking table: recover initializes it, backing up first.
+        const { conn } = await connect(db.url)
+        try {
+          await conn.execute('CREATE TABLE users (id int PRIMARY KEY)')
+        } finally {
+          await conn.close()
+        }
+        const run = (dump: string) =>
+          spawn(
+            process.execPath,
+            ['--import', JITI, MAIN, 'recover', '--yes', '--url', db.url, '--dir', dir],
+            {
+              cwd: app,
+              stdio: ['ignore', 'pipe', 'pipe'],
+              env: {
+                ...process.env,
+                PATH: `${bin}:${process.env.PATH}`,
+                PLUMBLINE_TEST_MARK: mark,
+                PLUMBLINE_TEST_DUMP: dump,
+              },
+            },
+          )
+        const untouched = async () => {
+          const status = await cli(['status', '--url', db.url, '--dir', dir, '--json'])
+          expect(JSON.parse(status.stdout)).toMatchObject({ state: 'untracked_schema' })
+          const backups = join(app, 'plumbline-backups')
+          expect(existsSync(backups) ? readdirSync(backups) : []).toEqual([])
+        }
+
+        const failed = run('fail')
+        let stderr = ''
+        failed.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString()
+        })
+        const [code] = (await once(failed, 'exit')) as [number | null]
+        expect(code).toBe(2)
+        expect(stderr).toMatch(
+          /error\[BACKUP_FAILED\]: \S+ failed \(exit 1\) backing up .*No space left on device/,
+        )
+        expect(existsSync(mark)).toBe(true)
+        await untouched()
+
+        rmSync(mark)
+        const stopped = run('slow')
+        const exited = once(stopped, 'exit') as Promise<[number | null]>
+        while (!existsSync(mark)) await new Promise((resolve) => setTimeout(resolve, 20))
+        stopped.kill('SIGINT')
+        expect((await exited)[0]).toBe(130)
+        await untouched()
+      } finally {
+        rmSync(app, { recursive: true, force: true })
+        rmSync(bin, { recursive: true, force: true })
+        await db.drop()
+      }
+    })
+  })
+}

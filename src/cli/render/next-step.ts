@@ -7,6 +7,9 @@ export function nextStep(state: State, strategy: Strategy | string): string | nu
     return 'wait for the other process to finish, then `plumbline status` (the holder is shown above)'
   if (strategy === 'manual')
     return '`plumbline diagnose --detailed` for the evidence; a human must decide (docs/recovery.md)'
+  // Files edited in whitespace or comments only (an edit that changed what runs is `manual`).
+  if (state === 'checksum_mismatch')
+    return '`plumbline up` records the new checksum of each edited file and applies what is pending (`plumbline recover --no-migrate` records them alone)'
   if (state === 'fresh' || state === 'pending')
     return '`plumbline up --dry-run` to read the SQL, then `plumbline up`'
   return '`plumbline recover --dry-run` to read the plan, then `plumbline recover`'
