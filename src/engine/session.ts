@@ -25,7 +25,10 @@ export interface SessionOptions extends ProjectOptions {
   readonly actor?: Actor
   readonly now?: () => Date
   readonly onProgress?: (event: ProgressEvent) => void
-  /** Stops a plan before its next step once aborted (see `ExecutionContext.signal`). */
+  /**
+   * Once aborted: ends a wait for the migration lock, and stops a plan before its next step (see
+   * `ExecutionContext.signal`).
+   */
   readonly signal?: AbortSignal
   /** The config's checks and backfills: migrations may name checks as their conditions. */
   readonly integrity?: IntegrityConfig
@@ -45,6 +48,8 @@ export interface Session {
   /** Who runs the operations (the tracking rows and the migration lock name it). */
   readonly actor: Actor
   now(): Date
+  /** Ends a wait for the migration lock, and stops a plan before its next step, once aborted. */
+  readonly signal?: AbortSignal
   /** The migrations with their expected schemas (read from the history file, or replayed). */
   project(): Promise<Project>
   /**
@@ -95,6 +100,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     migrations,
     actor,
     now,
+    ...(options.signal ? { signal: options.signal } : {}),
     project: loadProject,
     projectFromFile: async () => (project !== undefined ? project : (await readFile()).project),
     async context() {

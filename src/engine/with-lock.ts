@@ -1,5 +1,5 @@
 import { isPlumblineError } from '../errors/plumbline-error.js'
-import type { LockRequest } from '../lock/migration-lock.js'
+import { type LockRequest, lockWaitInterrupted } from '../lock/migration-lock.js'
 import type { Session } from './session.js'
 
 /** Default wait for the migration lock: long enough for another replica's `up` to finish. */
@@ -16,7 +16,9 @@ export interface LockOptions {
 }
 
 /**
- * Runs `fn` holding the migration lock on the session's connection; always releases it.
+ * Runs `fn` holding the migration lock on the session's connection; always releases it. The
+ * session's `signal`, once aborted, ends a wait for the lock with `INTERRUPTED` (and a signal
+ * aborted already, before the lock is asked for).
  *
  * With `whileWaiting`, and a timeout, the lock is first asked for without waiting: a free lock —
  * the common case — is taken at once (on PostgreSQL one round trip, where a wait with a timeout
@@ -28,10 +30,13 @@ export async function withMigrationLock<T>(
   fn: () => Promise<T>,
   options: LockOptions = {},
 ): Promise<T> {
+  // Stopped before anything began: the lock is not even asked for.
+  if (session.signal?.aborted) throw lockWaitInterrupted(0)
   const lock = session.dialect.lock(session.conn)
   const request: LockRequest = {
     timeoutMs,
     owner: { host: session.actor.host, pid: session.actor.pid, since: session.now().toISOString() },
+    ...(session.signal ? { signal: session.signal } : {}),
   }
   if (options.whileWaiting !== undefined && timeoutMs > 0) {
     const started = performance.now()

@@ -1,3 +1,4 @@
+import { PlumblineError } from '../errors/plumbline-error.js'
 /** Who holds the migration lock, as far as the database can tell. */
 export interface LockHolder {
   /** The plumbline process's host and pid, when it announced them. */
@@ -16,6 +17,49 @@ export interface LockRequest {
   readonly timeoutMs: number
   /** The process taking the lock, announced to others who look for the holder. */
   readonly owner: { readonly host: string; readonly pid: number; readonly since: string }
+  /**
+   * Ends a wait for the lock once aborted (`INTERRUPTED`, nothing taken): the servers' locks are
+   * waited for in slices of {@link LOCK_WAIT_SLICE_MS}, the signal looked at between two.
+   */
+  readonly signal?: AbortSignal
+}
+
+/** How long one slice of an abortable wait for the lock lasts, at most. */
+export const LOCK_WAIT_SLICE_MS = 250
+
+/** The error of a wait for the lock that a signal ended (`waitedMs` 0: before it began). */
+export function lockWaitInterrupted(waitedMs: number): PlumblineError {
+  return new PlumblineError({
+    code: 'INTERRUPTED',
+    message: `stopped on request ${waitedMs > 0 ? `after waiting ${Math.round(waitedMs)} ms for the migration lock, ` : ''}before the migration lock was taken: nothing was run`,
+    hint: 'run the command again to go on; `plumbline status` shows who holds the lock',
+    details: { stepsDone: 0, stepsTotal: null, remaining: null },
+  })
+}
+
+/**
+ * Waits up to `timeoutMs` for a lock that `attempt` asks for, waiting at most the milliseconds it
+ * is given (true once taken). With `signal`, the wait goes in slices of
+ * {@link LOCK_WAIT_SLICE_MS}, at least `minimumSliceMs`, and throws {@link lockWaitInterrupted} once
+ * it is aborted; a lock freed in the middle of a slice is still taken at once. False when the
+ * time ran out.
+ */
+export async function waitForLock(
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  attempt: (waitMs: number) => Promise<boolean>,
+  minimumSliceMs = 0,
+): Promise<boolean> {
+  if (signal === undefined) return attempt(timeoutMs)
+  const started = performance.now()
+  for (;;) {
+    const waited = performance.now() - started
+    if (signal.aborted) throw lockWaitInterrupted(waited)
+    const left = timeoutMs - waited
+    const slice = Math.max(LOCK_WAIT_SLICE_MS, minimumSliceMs)
+    if (await attempt(Math.max(1, Math.min(left, slice)))) return true
+    if (left <= slice) return false
+  }
 }
 
 /**

@@ -306,7 +306,10 @@ for (const target of dialectTargets()) {
       expect(none).toMatchObject({
         ok: false,
         applied: [],
-        error: { code: 'INTERRUPTED', message: 'stopped on request before step 1 of 2' },
+        error: {
+          code: 'INTERRUPTED',
+          message: 'stopped on request before the migration lock was taken: nothing was run',
+        },
       })
       expect(await snapshot(url, conn)).toEqual(before)
 

@@ -10,8 +10,12 @@ import { createFreshDatabase, dialectTargets, type FreshDatabase } from '../supp
 
 const holdLock = fileURLToPath(new URL('../fixtures/processes/hold-lock.mjs', import.meta.url))
 
-function request(timeoutMs: number): LockRequest {
-  return { timeoutMs, owner: { host: 'web-1', pid: 4242, since: '2025-07-11T10:00:00.000Z' } }
+function request(timeoutMs: number, signal?: AbortSignal): LockRequest {
+  return {
+    timeoutMs,
+    owner: { host: 'web-1', pid: 4242, since: '2025-07-11T10:00:00.000Z' },
+    ...(signal ? { signal } : {}),
+  }
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
@@ -55,6 +59,46 @@ for (const target of dialectTargets()) {
     it('is free on a database nobody migrates', async () => {
       expect(await a.dialect.lock(a.conn).holder()).toBeNull()
     })
+
+    // SQLite waits inside the driver (busy_timeout), where no signal reaches.
+    if (target.dialect !== 'sqlite')
+      it('a wait with a signal ends once it is aborted (INTERRUPTED, nothing taken), and still takes a lock freed meanwhile or times out', async () => {
+        const lockA = a.dialect.lock(a.conn)
+        const lockB = b.dialect.lock(b.conn)
+        await lockA.acquire(request(0))
+
+        // Aborted after a few slices of the wait: INTERRUPTED long before the 20 s timeout.
+        const controller = new AbortController()
+        const waiting = errorOf(lockB.acquire(request(20_000, controller.signal)))
+        await new Promise((r) => setTimeout(r, 1200))
+        controller.abort()
+        const stopped = await waiting
+        expect(stopped.code).toBe('INTERRUPTED')
+        expect(stopped.message).toMatch(
+          /^stopped on request after waiting \d+ ms for the migration lock, before the migration lock was taken: nothing was run$/,
+        )
+        await lockA.release()
+        expect(await lockA.holder()).toBeNull()
+        expect(await lockB.holder()).toBeNull()
+
+        // Not aborted: freed in the middle of the wait, it is taken.
+        await lockA.acquire(request(0))
+        const taking = lockB.acquire(request(10_000, new AbortController().signal))
+        await new Promise((r) => setTimeout(r, 1200))
+        await lockA.release()
+        await taking
+        expect(await lockA.holder()).toMatchObject({ session: expect.any(Number) })
+        await lockB.release()
+
+        // Never freed: LOCK_TIMEOUT once the whole timeout has passed.
+        await lockA.acquire(request(0))
+        const started = Date.now()
+        const timedOut = await errorOf(lockB.acquire(request(1500, new AbortController().signal)))
+        expect(timedOut.code).toBe('LOCK_TIMEOUT')
+        expect(timedOut.message).toMatch(/^waited 1500 ms for the migration lock, held by /)
+        expect(Date.now() - started).toBeGreaterThanOrEqual(1400)
+        await lockA.release()
+      })
 
     if (target.dialect === 'postgres') {
       it('refuses a second holder at once with --lock-timeout 0, naming the first', async () => {

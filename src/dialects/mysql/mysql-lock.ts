@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto'
 import { PlumblineError } from '../../errors/plumbline-error.js'
-import type { LockHolder, LockRequest, MigrationLock } from '../../lock/migration-lock.js'
+import {
+  type LockHolder,
+  type LockRequest,
+  type MigrationLock,
+  waitForLock,
+} from '../../lock/migration-lock.js'
 import type { Connection } from '../dialect.js'
 import { setStatementComment } from './mysql-connection.js'
 import { mysqlServer } from './mysql-server.js'
@@ -41,27 +46,30 @@ export function mysqlLock(conn: Connection): MigrationLock {
     async acquire(request: LockRequest) {
       const { host, pid, since } = request.owner
       setStatementComment(conn, `plumbline host=${host} pid=${pid} since=${since.replace(/\.\d+Z$/, 'Z')}`)
-      let row: { ok: number | null } | undefined
       try {
-        ;[row] = await conn.query<{ ok: number | null }>('SELECT GET_LOCK(?, ?) AS ok', [
-          name,
-          await waitSeconds(conn, request.timeoutMs),
-        ])
+        // MySQL waits whole seconds: a slice of an abortable wait lasts one there.
+        const whole = (await mysqlServer(conn)).flavor !== 'mariadb'
+        const taken = await waitForLock(
+          request.timeoutMs,
+          request.timeoutMs <= 0 ? undefined : request.signal,
+          async (waitMs) => {
+            const [row] = await conn.query<{ ok: number | null }>('SELECT GET_LOCK(?, ?) AS ok', [
+              name,
+              await waitSeconds(conn, waitMs),
+            ])
+            // NULL: an error, not a wait that ran out.
+            if (row?.ok !== 0 && row?.ok !== 1) throw getLockFailed(name)
+            return row.ok === 1
+          },
+          whole ? 1000 : 0,
+        )
+        if (taken) return
       } catch (error) {
         setStatementComment(conn, null)
         throw error
       }
-      if (row?.ok === 1) return
       setStatementComment(conn, null)
-      if (row?.ok === 0) {
-        throw await lockedError(conn, request.timeoutMs <= 0 ? 'LOCKED' : 'LOCK_TIMEOUT', request.timeoutMs)
-      }
-      throw new PlumblineError({
-        code: 'QUERY_FAILED',
-        message: 'MySQL: GET_LOCK failed (the wait was interrupted, or the server ran out of memory)',
-        hint: 'run again; if it keeps failing, look at the server log',
-        details: { lock: name },
-      })
+      throw await lockedError(conn, request.timeoutMs <= 0 ? 'LOCKED' : 'LOCK_TIMEOUT', request.timeoutMs)
     },
     async release() {
       setStatementComment(conn, null)
@@ -82,6 +90,15 @@ async function waitSeconds(conn: Connection, timeoutMs: number): Promise<number>
   if (timeoutMs <= 0) return 0
   const server = await mysqlServer(conn)
   return server.flavor === 'mariadb' ? Math.ceil(timeoutMs) / 1000 : Math.ceil(timeoutMs / 1000)
+}
+
+function getLockFailed(name: string): PlumblineError {
+  return new PlumblineError({
+    code: 'QUERY_FAILED',
+    message: 'MySQL: GET_LOCK failed (the wait was interrupted, or the server ran out of memory)',
+    hint: 'run again; if it keeps failing, look at the server log',
+    details: { lock: name },
+  })
 }
 
 /** The session holding plumbline's lock on this database, other than `conn`'s. */

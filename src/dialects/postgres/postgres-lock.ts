@@ -1,5 +1,10 @@
 import { PlumblineError } from '../../errors/plumbline-error.js'
-import type { LockHolder, LockRequest, MigrationLock } from '../../lock/migration-lock.js'
+import {
+  type LockHolder,
+  type LockRequest,
+  type MigrationLock,
+  waitForLock,
+} from '../../lock/migration-lock.js'
 import type { Connection } from '../dialect.js'
 
 /** 'plmb' as an int4: the first key of plumbline's advisory lock. */
@@ -22,18 +27,22 @@ export function postgresLock(conn: Connection): MigrationLock {
         )
         if (!row?.ok) throw await lockedError(conn, 'LOCKED', 0)
       } else {
-        await conn.query(`SELECT set_config('lock_timeout', $1, false)`, [
-          `${Math.ceil(request.timeoutMs)}ms`,
-        ])
-        try {
-          await conn.query(`SELECT pg_advisory_lock(${LOCK_CLASS}, ${LOCK_OBJECT})`)
-        } catch (error) {
-          const sqlstate = (error as PlumblineError).details?.sqlstate
-          if (sqlstate === '55P03') throw await lockedError(conn, 'LOCK_TIMEOUT', request.timeoutMs)
-          throw error
-        } finally {
-          await conn.query(`SELECT set_config('lock_timeout', '0', false)`).catch(() => {})
-        }
+        let timeout: number | undefined
+        const taken = await waitForLock(request.timeoutMs, request.signal, async (waitMs) => {
+          const ms = Math.ceil(waitMs)
+          try {
+            if (ms !== timeout) {
+              await conn.query(`SELECT set_config('lock_timeout', $1, false)`, [`${ms}ms`])
+              timeout = ms
+            }
+            await conn.query(`SELECT pg_advisory_lock(${LOCK_CLASS}, ${LOCK_OBJECT})`)
+            return true
+          } catch (error) {
+            if ((error as PlumblineError).details?.sqlstate === '55P03') return false
+            throw error
+          }
+        }).finally(() => conn.query(`SELECT set_config('lock_timeout', '0', false)`).catch(() => {}))
+        if (!taken) throw await lockedError(conn, 'LOCK_TIMEOUT', request.timeoutMs)
       }
       const { host, pid, since } = request.owner
       // application_name is cut at 63 bytes by the server; the host goes first and may be cut.
