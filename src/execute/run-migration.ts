@@ -1,3 +1,4 @@
+import { basename } from 'node:path'
 import type { Connection, Row } from '../dialects/dialect.js'
 import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
 import type { Migration, Statement } from '../source/migration.js'
@@ -95,7 +96,7 @@ async function runSection(conn: Connection, migration: Migration, options: RunOp
         try {
           await conn.execute(statement.sql)
         } catch (error) {
-          throw statementFailed(migration, statement, i, statements.length, error)
+          throw statementFailed(migration, options.direction, statement, i, statements.length, error)
         }
         await options.onStatement?.(i + 1, statement)
       }
@@ -127,7 +128,7 @@ async function runSection(conn: Connection, migration: Migration, options: RunOp
   try {
     await fn.call(module, ctx)
   } catch (error) {
-    throw statementFailed(migration, { sql: '(code)', line: 0 }, done, done + 1, error)
+    throw statementFailed(migration, options.direction, { sql: '(code)', line: 0 }, done, done + 1, error)
   }
   return { statementsDone: done, statementsTotal: done }
 }
@@ -146,7 +147,7 @@ async function runBatch(
   statements: ReadonlyArray<Statement>,
   options: RunOptions,
 ): Promise<RunResult> {
-  await sendBatch(conn, migration, statements, [])
+  await sendBatch(conn, migration, options.direction, statements, [])
   for (const [i, statement] of statements.entries()) await options.onStatement?.(i + 1, statement)
   return { statementsDone: statements.length, statementsTotal: statements.length }
 }
@@ -170,7 +171,7 @@ export async function runMigrationAfter(
   prefix: ReadonlyArray<string>,
   suffix?: BatchSuffix,
 ): Promise<{ readonly prefix: Row[][]; readonly suffix: Row[][] }> {
-  const results = await sendBatch(conn, migration, migration.up.statements, prefix, suffix)
+  const results = await sendBatch(conn, migration, 'up', migration.up.statements, prefix, suffix)
   // The suffix's results are the last ones, whatever the statements before them returned.
   const last = suffix?.statements.length ?? 0
   return { prefix: results.slice(0, prefix.length), suffix: results.slice(results.length - last) }
@@ -179,6 +180,7 @@ export async function runMigrationAfter(
 async function sendBatch(
   conn: Connection,
   migration: Migration,
+  direction: 'up' | 'down',
   statements: ReadonlyArray<Statement>,
   prefix: ReadonlyArray<string>,
   suffix?: BatchSuffix,
@@ -198,7 +200,14 @@ async function sendBatch(
       throw suffix.failed(withoutBatchIndex(error))
     const index =
       typeof at === 'number' ? Math.min(Math.max(at - prefix.length - 1, 0), statements.length - 1) : 0
-    throw statementFailed(migration, statements[index]!, index, statements.length, withoutBatchIndex(error))
+    throw statementFailed(
+      migration,
+      direction,
+      statements[index]!,
+      index,
+      statements.length,
+      withoutBatchIndex(error),
+    )
   }
 }
 
@@ -227,8 +236,31 @@ function serverHint(server: PlumblineError | undefined): string | undefined {
   return typeof server.details?.hint === 'string' ? server.details.hint : undefined
 }
 
+/**
+ * The way out when a statement failed because the migration's transaction refused it
+ * (PostgreSQL's `CREATE INDEX CONCURRENTLY`, SQLite's `VACUUM`): the directive that runs it
+ * without one, where it goes in this migration's file. Only going up: the file of a migration
+ * that failed going up is free to edit (it is pending); one being reverted is applied, and its
+ * checksum holds it as it ran.
+ */
+function refusedInTransaction(
+  migration: Migration,
+  server: PlumblineError | undefined,
+  reason: string,
+): string | undefined {
+  if (!migration.transaction || server?.code !== 'QUERY_FAILED') return undefined
+  const refused = server.details?.sqlstate === '25001' || /\b(?:inside|within) a transaction\b/i.test(reason)
+  if (!refused) return undefined
+  const directive =
+    migration.kind === 'sql'
+      ? `the line \`-- plumbline:no-transaction\` at the top of ${basename(migration.path)}`
+      : `the comment line \`// plumbline:no-transaction\` to ${basename(migration.path)}`
+  return `that statement cannot run inside a transaction: add ${directive}, and the migration runs without one, statement by statement with a journal`
+}
+
 function statementFailed(
   migration: Migration,
+  direction: 'up' | 'down',
   statement: Statement,
   index: number,
   total: number,
@@ -244,7 +276,9 @@ function statementFailed(
     message: lost
       ? `migration ${migration.id}, at ${at}: ${reason}`
       : `migration ${migration.id} failed at ${at}: ${reason}`,
-    hint: serverHint(server),
+    hint:
+      (direction === 'up' ? refusedInTransaction(migration, server, reason) : undefined) ??
+      serverHint(server),
     details: {
       revision: migration.id,
       statementIndex: index,

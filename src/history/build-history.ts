@@ -59,7 +59,9 @@ export async function buildHistory(
       throw new PlumblineError({
         code: 'HISTORY_REPLAY_FAILED',
         message: `migration ${migration.id} fails on an empty database: ${isPlumblineError(error) ? error.message : String(error)}`,
-        hint: `fix ${migration.path}: the migrations must build the schema from nothing, in order`,
+        hint: `fix ${migration.path}: the migrations must build the schema from nothing, in order${
+          isPlumblineError(error) && error.hint !== undefined ? ` (${error.hint})` : ''
+        }`,
         details: isPlumblineError(error) ? error.details : undefined,
         cause: error,
       })

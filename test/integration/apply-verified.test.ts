@@ -894,6 +894,42 @@ END $$;`
         }
       })
 
+    // MySQL refuses no statement inside a transaction (its DDL commits by itself).
+    if (target.dialect !== 'mysql')
+      it('names the no-transaction directive when a transaction refuses a statement, and with it the migration runs both ways', async () => {
+        const refused =
+          target.dialect === 'postgres'
+            ? {
+                up: 'CREATE INDEX CONCURRENTLY idx_a_id ON a (id);\n',
+                down: 'DROP INDEX CONCURRENTLY idx_a_id;\n',
+              }
+            : { up: 'CREATE INDEX idx_a_id ON a (id);\nVACUUM;\n', down: 'DROP INDEX idx_a_id;\nVACUUM;\n' }
+        const copy = writeMigrations({
+          '0001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n',
+          '0002_index.sql': `-- plumbline:up\n${refused.up}-- plumbline:down\n${refused.down}`,
+        })
+        try {
+          const replayed = await migrate({ url, dir: copy })
+          expect(replayed.error).toMatchObject({ code: 'HISTORY_REPLAY_FAILED' })
+          expect(replayed.error?.hint).toMatch(
+            /^fix \S+0002_index\.sql: the migrations must build the schema from nothing, in order \(that statement cannot run inside a transaction: add the line `-- plumbline:no-transaction` at the top of 0002_index\.sql, and the migration runs without one, statement by statement with a journal\)$/,
+          )
+          expect(await trackingStatuses(conn)).toEqual([])
+
+          editFile(copy, '0002_index.sql', (text) => `-- plumbline:no-transaction\n${text}`)
+          expect((await migrate({ url, dir: copy })).error).toBeUndefined()
+          expect(await trackingStatuses(conn)).toEqual([
+            ['0001_a', 'applied'],
+            ['0002_index', 'applied'],
+          ])
+          expect((await rollback({ url, dir: copy })).error).toBeUndefined()
+          expect((await migrate({ url, dir: copy })).error).toBeUndefined()
+          expect((await diagnose({ url, dir: copy })).diagnosis.state).toBe('healthy')
+        } finally {
+          rmSync(copy, { recursive: true, force: true })
+        }
+      })
+
     // SQLite has no connection to lose.
     if (target.dialect !== 'sqlite')
       it('a connection the server ends in the middle of a migration is CONNECTION_LOST, says what stays, and the migration is finished later', async () => {
