@@ -21,6 +21,12 @@ export interface MigrateOptions {
   /** Print the plan; write nothing at all (no tracking table, no lock). */
   readonly dryRun?: boolean
   readonly lockTimeoutMs?: number
+  /**
+   * Also apply migrations merged with a version older than ones already applied (`OUT_OF_ORDER`,
+   * none of their effects in the database), where they stand, before the pending ones: each
+   * pre-flighted and verified as any other, and the database diagnosed at head afterwards.
+   */
+  readonly outOfOrder?: boolean
 }
 
 /** What `up` did. Errors are values here: `ok` false with `error` set. */
@@ -35,6 +41,8 @@ export interface MigrateResult {
    * checksums were recorded (audited) before anything was applied.
    */
   readonly acceptedEdits?: ReadonlyArray<string>
+  /** Revisions applied out of order on request (`outOfOrder`), in the order they were applied. */
+  readonly outOfOrder?: ReadonlyArray<string>
   /** Absent on the one-round-trip healthy path. */
   readonly diagnosis?: Diagnosis
   readonly error?: PlumblineError
@@ -101,6 +109,10 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
           accepting = edits
         }
       }
+      // Migrations merged late, applied where they stand on request: what is pending underneath.
+      const late = options.outOfOrder ? lateMerged(diagnosis) : []
+      if (late.length > 0)
+        diagnosis = { ...diagnosis, state: 'pending', pending: [...late, ...diagnosis.pending] }
       if (!['fresh', 'healthy', 'pending'].includes(diagnosis.state)) {
         // An object a pending revision creates, already there with another definition, reads as
         // drift: pre-flight names the collision and both definitions, so it speaks first.
@@ -108,7 +120,27 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
           const misfits = preflight(ctx.history, observation.live, diagnosis.pending)
           if (misfits.length > 0) throw preflightFailed(misfits, diagnosis.state)
         }
-        throw stateRefusal('up', diagnosis)
+        const lateProblems = diagnosis.problems.filter(
+          (p) => p.code === 'OUT_OF_ORDER' && p.evidence?.lateMerge === true,
+        )
+        const refusal = stateRefusal(
+          'up',
+          diagnosis,
+          options.outOfOrder && lateProblems.length > 0
+            ? [
+                `  --out-of-order applies ${lateProblems.map((p) => p.revision).join(', ')} only when ${lateProblems.length === 1 ? 'its' : 'their'} missing effects are all that is wrong with the database: here, more is`,
+              ]
+            : [],
+        )
+        if (!options.outOfOrder && lateMerged(diagnosis).length > 0) {
+          throw new PlumblineError({
+            code: refusal.code,
+            message: refusal.message,
+            hint: `apply ${lateMerged(diagnosis).join(', ')} where ${lateMerged(diagnosis).length === 1 ? 'it stands' : 'they stand'} with \`plumbline up --out-of-order\` (each is verified, then the whole schema), or give ${lateMerged(diagnosis).length === 1 ? 'it' : 'each'} a version after ${session.migrations.at(-1)!.id}`,
+            ...(refusal.details ? { details: refusal.details } : {}),
+          })
+        }
+        throw refusal
       }
       if (diagnosis.state === 'healthy' && !options.dryRun && accepting.length === 0)
         await recordHealthyCatalog(session)
@@ -140,10 +172,20 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
       }
       const plan: Plan = { steps, blockers: [] }
       if (options.dryRun) return { ok: true, state: found.state, plan, applied: [], diagnosis: found }
-      const outcome = await executePlan(ctx, plan)
+      let outcome = await executePlan(ctx, plan)
       // Healthy underneath, and nothing applied wrote the head row's catalog fingerprint.
       if (outcome.ok && accepting.length > 0 && diagnosis.pending.length === 0)
         await recordHealthyCatalog(session)
+      // Out of order, each migration's own effect was verified; that they add up to the head's
+      // schema is checked here, by a diagnosis of the whole database.
+      if (outcome.ok && late.length > 0 && upTo === diagnosis.pending.length) {
+        const after = analyze(
+          await observe(session.conn, session.dialect, session.migrations, { lockHeld: true }),
+          ctx.history,
+        )
+        if (after.state === 'healthy') await recordHealthyCatalog(session)
+        else outcome = { ...outcome, ok: false, error: notAtHead(after) }
+      }
       const applied = outcome.steps.flatMap((s) => (s.applied ? [s.applied] : []))
       const acceptedEdits = outcome.steps.flatMap((s) =>
         s.step.action === 'update_checksum' && s.status === 'done' ? [s.step.revision] : [],
@@ -154,6 +196,9 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
         plan,
         applied,
         ...(acceptedEdits.length > 0 ? { acceptedEdits } : {}),
+        ...(late.length > 0
+          ? { outOfOrder: applied.filter((a) => late.includes(a.revision)).map((a) => a.revision) }
+          : {}),
         diagnosis: found,
         ...(outcome.error ? { error: outcome.error } : {}),
       }
@@ -193,6 +238,34 @@ function acceptEdits(observation: Observation, revisions: ReadonlyArray<string>)
     revisions.includes(row.revision) ? { ...row, checksum: files.get(row.revision)!.checksum } : row,
   )
   return { ...observation, tracking: { ...observation.tracking, rows } }
+}
+
+/**
+ * The migrations a diagnosis finds merged with a version older than ones applied — never
+ * recorded, none of their effects in the database — when nothing else is wrong with it but
+ * their missing effects; otherwise none (the state is refused as it is).
+ */
+function lateMerged(diagnosis: Diagnosis): ReadonlyArray<string> {
+  if (diagnosis.state !== 'corrupted_tracking') return []
+  const late = diagnosis.problems
+    .filter((p) => p.code === 'OUT_OF_ORDER' && p.evidence?.lateMerge === true)
+    .map((p) => p.revision as string)
+  const explained = diagnosis.problems.every(
+    (p) =>
+      p.severity !== 'error' ||
+      (late.includes(p.revision as string) &&
+        ['OUT_OF_ORDER', 'MISSING_OBJECT', 'MISSING_CHANGE'].includes(p.code)),
+  )
+  return explained ? late : []
+}
+
+function notAtHead(after: Diagnosis): PlumblineError {
+  return new PlumblineError({
+    code: 'STATE_NEEDS_DECISION',
+    message: `the migrations applied out of order each took effect, but together they do not make the schema the migrations define: the database is now ${after.state}`,
+    hint: 'run `plumbline diagnose --detailed` for the differences: a migration merged late conflicts with one applied before it',
+    details: { state: after.state, problems: after.problems.map((p) => p.code) },
+  })
 }
 
 /** What a run under the lock answers when the history must first be replayed on a shadow. */

@@ -126,7 +126,7 @@ export function analyze(observation: Observation, history: History): Diagnosis {
         severity: 'error',
         revision: migrations[i]!.id,
         message: lateMerge
-          ? `${migrations[i]!.id} was never applied, but the later ${trackedRevision} is: it was added with an older version than migrations already applied — give it a version after ${migrations.at(-1)!.id} (rename the file)`
+          ? `${migrations[i]!.id} was never applied, but the later ${trackedRevision} is: it was added with an older version than migrations already applied — apply it where it stands with \`plumbline up --out-of-order\`, or give it a version after ${migrations.at(-1)!.id} (rename the file)`
           : `revision ${migrations[i]!.id} is not recorded as applied, but the later ${trackedRevision} is`,
         evidence: { lateMerge },
       })

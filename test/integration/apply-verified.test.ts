@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs'
+import { existsSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -925,6 +925,116 @@ END $$;`
           expect((await rollback({ url, dir: copy })).error).toBeUndefined()
           expect((await migrate({ url, dir: copy })).error).toBeUndefined()
           expect((await diagnose({ url, dir: copy })).diagnosis.state).toBe('healthy')
+        } finally {
+          rmSync(copy, { recursive: true, force: true })
+        }
+      })
+
+    it('applies a migration merged late only with outOfOrder, where it stands, verified, and checks the whole schema after', async () => {
+      const copy = writeMigrations({
+        '0001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n',
+        '0003_c.sql':
+          '-- plumbline:up\nCREATE TABLE c (id int PRIMARY KEY);\n-- plumbline:down\nDROP TABLE c;\n',
+      })
+      try {
+        expect((await migrate({ url, dir: copy })).error).toBeUndefined()
+        // Merged after 0003_c was applied, with an older version.
+        writeFileSync(
+          join(copy, '0002_b.sql'),
+          '-- plumbline:up\nCREATE TABLE b (id int PRIMARY KEY);\nCREATE INDEX idx_b_id ON b (id);\n-- plumbline:down\nDROP TABLE b;\n',
+        )
+        writeFileSync(
+          join(copy, '0004_d.sql'),
+          '-- plumbline:up\nCREATE TABLE d (id int PRIMARY KEY);\n-- plumbline:down\nDROP TABLE d;\n',
+        )
+        const before = await snapshot(url, conn)
+
+        const refused = await migrate({ url, dir: copy })
+        expect(refused).toMatchObject({
+          ok: false,
+          state: 'corrupted_tracking',
+          applied: [],
+          error: { code: 'STATE_NEEDS_DECISION' },
+        })
+        expect(refused.error?.hint).toBe(
+          'apply 0002_b where it stands with `plumbline up --out-of-order` (each is verified, then the whole schema), or give it a version after 0004_d',
+        )
+        const dry = await migrate({ url, dir: copy, outOfOrder: true, dryRun: true })
+        expect(dry.plan.steps.map((s) => ('revision' in s ? s.revision : s.action))).toEqual([
+          '0002_b',
+          '0004_d',
+        ])
+        expect(await snapshot(url, conn)).toEqual(before)
+
+        const applied = await migrate({ url, dir: copy, outOfOrder: true })
+        expect(applied.error).toBeUndefined()
+        expect(applied).toMatchObject({ ok: true, state: 'corrupted_tracking', outOfOrder: ['0002_b'] })
+        expect(applied.applied.map((a) => a.revision)).toEqual(['0002_b', '0004_d'])
+        expect((await diagnose({ url, dir: copy })).diagnosis).toMatchObject({
+          state: 'healthy',
+          problems: [],
+        })
+        expect(await ensureHealthy({ url, dir: copy })).toMatchObject({ state: 'healthy' })
+        // Reverted newest first by version, as any other.
+        const down = await rollback({ url, dir: copy, steps: 3 })
+        expect(down.error).toBeUndefined()
+        expect((await diagnose({ url, dir: copy })).diagnosis).toMatchObject({ state: 'pending' })
+      } finally {
+        rmSync(copy, { recursive: true, force: true })
+      }
+    })
+
+    // A late migration that does not commute with one applied before it. PostgreSQL and MySQL
+    // spell out a view's columns when it is created (SQLite keeps `SELECT *` as written): the
+    // diagnosis sees the difference before anything runs.
+    if (target.dialect !== 'sqlite')
+      it('refuses out of order, before any change, a late migration that a migration applied before it contradicts', async () => {
+        const copy = writeMigrations({
+          '0001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n',
+          '0003_v.sql': 'CREATE VIEW v AS SELECT * FROM a;\n',
+        })
+        try {
+          expect((await migrate({ url, dir: copy })).error).toBeUndefined()
+          writeFileSync(join(copy, '0002_x.sql'), 'ALTER TABLE a ADD COLUMN x int;\n')
+          const before = await snapshot(url, conn)
+          const refused = await migrate({ url, dir: copy, outOfOrder: true })
+          expect(refused).toMatchObject({ ok: false, applied: [], error: { code: 'STATE_NEEDS_DECISION' } })
+          expect(refused.error?.message).toContain('view v differs from what the migrations define')
+          expect(refused.error?.message).toContain(
+            '--out-of-order applies 0002_x only when its missing effects are all that is wrong with the database: here, more is',
+          )
+          expect(await snapshot(url, conn)).toEqual(before)
+        } finally {
+          rmSync(copy, { recursive: true, force: true })
+        }
+      })
+
+    // What only running it shows: the late migration drops, by cascade, a view a migration
+    // applied before it created. Its own effect verifies; the whole schema then does not.
+    if (target.dialect === 'postgres')
+      it('reports, after applying out of order, a schema that is not the one the migrations define', async () => {
+        const copy = writeMigrations({
+          '0001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n',
+          '0003_v.sql': 'CREATE VIEW v AS SELECT id FROM a;\n',
+        })
+        try {
+          expect((await migrate({ url, dir: copy })).error).toBeUndefined()
+          writeFileSync(
+            join(copy, '0002_rebuild.sql'),
+            'DROP TABLE a CASCADE;\nCREATE TABLE a (id int PRIMARY KEY, y int);\n',
+          )
+          const result = await migrate({ url, dir: copy, outOfOrder: true })
+          expect(result.applied.map((a) => a.revision)).toEqual(['0002_rebuild'])
+          expect(result).toMatchObject({ ok: false, error: { code: 'STATE_NEEDS_DECISION' } })
+          expect(result.error?.message).toBe(
+            'the migrations applied out of order each took effect, but together they do not make the schema the migrations define: the database is now partial',
+          )
+          const { diagnosis } = await diagnose({ url, dir: copy })
+          expect(diagnosis.state).toBe('partial')
+          expect(diagnosis.problems.map((p) => [p.code, p.object?.name])).toContainEqual([
+            'MISSING_OBJECT',
+            'v',
+          ])
         } finally {
           rmSync(copy, { recursive: true, force: true })
         }

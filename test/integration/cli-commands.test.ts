@@ -341,6 +341,28 @@ for (const target of dialectTargets()) {
       expect(human.stdout).toContain('plumbline diagnose --detailed')
     })
 
+    it('up refuses a migration merged with an older version (exit 3, the hint names --out-of-order); up --out-of-order applies it', async () => {
+      const dir = join(work, 'migrations')
+      cpSync(fixture, dir, { recursive: true })
+      const local = (...args: string[]) => cli([...args, '--url', db.url, '--dir', dir], { cwd: work })
+      expect((await local('up')).code).toBe(0)
+      // Version 0000 sorts before every migration already applied.
+      writeFileSync(join(dir, '0000_tags.sql'), 'CREATE TABLE tags (id int PRIMARY KEY, name varchar(40));\n')
+      const refused = await local('up')
+      expect(refused.code).toBe(3)
+      expect(refused.stderr).toContain(
+        'hint: apply 0000_tags where it stands with `plumbline up --out-of-order`',
+      )
+      const applied = await local('up', '--out-of-order', '--json')
+      expect(applied.code).toBe(0)
+      expect(json(applied)).toMatchObject({
+        ok: true,
+        outOfOrder: ['0000_tags'],
+        applied: [{ revision: '0000_tags', status: 'applied' }],
+      })
+      expect(json(await local('status', '--json'))).toMatchObject({ state: 'healthy' })
+    })
+
     it('status points to up for an applied file edited in whitespace or comments only, and up then records it', async () => {
       const dir = join(work, 'migrations')
       cpSync(fixture, dir, { recursive: true })

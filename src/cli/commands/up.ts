@@ -14,9 +14,13 @@ import { renderError } from '../render-error.js'
 interface UpOptions {
   readonly to?: string
   readonly dryRun?: boolean
+  readonly outOfOrder?: boolean
 }
 
-/** `up [--to <id>] [--dry-run]`: applies pending migrations, each verified (contract §4). */
+/**
+ * `up [--to <id>] [--dry-run] [--out-of-order]`: applies pending migrations, each verified
+ * (contract §4).
+ */
 export function registerUp(
   program: Command,
   run: (fn: (ctx: CommandContext) => Promise<number>) => void,
@@ -26,12 +30,20 @@ export function registerUp(
     .description('apply pending migrations, each verified against the schema it must produce')
     .option('--to <id>', 'apply up to and including this migration')
     .option('--dry-run', 'print the plan with its SQL; write nothing at all')
+    .option(
+      '--out-of-order',
+      'also apply migrations merged with a version older than ones already applied, where they stand',
+    )
     .addHelpText(
       'after',
       `
 A migration's tracking row is written only once the database shows its effect. up refuses,
 changing nothing, when the database is not fresh, healthy or pending (see plumbline diagnose),
 or when a pending migration does not fit the live schema.
+
+A migration merged after later ones were applied (OUT_OF_ORDER) is refused unless
+--out-of-order: then it is applied before the pending ones, verified as any other, and the
+whole schema is diagnosed at the end.
 
 Ctrl-C (or SIGTERM) stops after the migration under way, which is recorded; a second one at once.
 
@@ -42,7 +54,8 @@ Exit codes: 0 applied, or nothing to apply · 1 a migration failed, the state ne
 Examples:
   $ plumbline up --dry-run
   $ plumbline up --url sqlite:app.db
-  $ plumbline up --to 0003_points_log --json`,
+  $ plumbline up --to 0003_points_log --json
+  $ plumbline up --out-of-order --dry-run`,
     )
     .action((opts: UpOptions) => run((ctx) => upCommand(ctx, opts)))
 }
@@ -61,6 +74,7 @@ async function upCommand(ctx: CommandContext, opts: UpOptions): Promise<number> 
       state: result.state,
       applied: appliedJson(result.applied),
       ...(result.acceptedEdits ? { acceptedEdits: result.acceptedEdits } : {}),
+      ...(result.outOfOrder ? { outOfOrder: result.outOfOrder } : {}),
       ...(opts.dryRun ? { dryRun: true, plan: planJson(result.plan) } : {}),
       ...(result.error ? { error: result.error.toJSON() } : {}),
     })
@@ -82,6 +96,8 @@ async function upCommand(ctx: CommandContext, opts: UpOptions): Promise<number> 
   for (const revision of result.acceptedEdits ?? [])
     out.result(`accepted the whitespace/comment-only edit of ${revision}: its new checksum is recorded`)
   if (result.applied.length > 0) out.result(renderApplied(result.applied, 'applied', c).join('\n'))
+  if (result.outOfOrder && result.outOfOrder.length > 0)
+    out.result(`applied out of order, where they stand: ${result.outOfOrder.join(', ')}`)
   else if (result.ok)
     out.result(
       opts.to
@@ -110,6 +126,7 @@ async function migrateIn(
     return await migrate(session, {
       ...(opts.to === undefined ? {} : { to: opts.to }),
       dryRun: opts.dryRun === true,
+      ...(opts.outOfOrder ? { outOfOrder: true } : {}),
       lockTimeoutMs: ctx.lockTimeoutMs(),
     }).finally(() => view.stop())
   } finally {
