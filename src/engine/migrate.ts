@@ -166,8 +166,9 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
         steps.push({
           action: 'apply_migration',
           revision: id,
-          description: `apply ${id}, verified`,
+          description: late.includes(id) ? `apply ${id} out of order, verified` : `apply ${id}, verified`,
           sql: statementsOf(m),
+          ...(late.includes(id) ? { outOfOrder: true as const } : {}),
         })
       }
       const plan: Plan = { steps, blockers: [] }

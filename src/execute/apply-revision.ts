@@ -57,7 +57,7 @@ export async function applyRevision(
   migration: Migration,
   mode: ApplyMode,
   fromStatement = 0,
-  { durable = true }: { readonly durable?: boolean } = {},
+  { durable = true, outOfOrder = false }: { readonly durable?: boolean; readonly outOfOrder?: boolean } = {},
 ): Promise<AppliedRevision> {
   const { conn, dialect } = ctx
   const at = ctx.history.revisions.findIndex((r) => r.id === migration.id)
@@ -94,7 +94,11 @@ export async function applyRevision(
       schemaFingerprint: revision.fingerprint,
       catalogFingerprint: catalog,
     })
-    const applied = event(ctx, mode === 'apply' ? 'apply' : mode, migration.id, { statements, row })
+    const applied = event(ctx, mode === 'apply' ? 'apply' : mode, migration.id, {
+      statements,
+      row,
+      ...(outOfOrder ? { outOfOrder: true } : {}),
+    })
     return { row, applied }
   }
   const finish = async (live?: Schema): Promise<void> => {

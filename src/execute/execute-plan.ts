@@ -138,7 +138,10 @@ async function runStep(
       await ensureTrackingTables(ctx.conn)
       return undefined
     case 'apply_migration':
-      return applyRevision(ctx, migration(step.revision), 'apply', 0, { durable: last })
+      return applyRevision(ctx, migration(step.revision), 'apply', 0, {
+        durable: last,
+        outOfOrder: step.outOfOrder === true,
+      })
     case 'rerun_revision':
       return applyRevision(ctx, migration(step.revision), 'rerun', 0, { durable: last })
     case 'resume_migration':

@@ -68,6 +68,8 @@ export type PlanStep =
       readonly description: string
       readonly sql: ReadonlyArray<string>
       readonly revision: string
+      /** Applied after later revisions, on request (`up --out-of-order`); its audit event says so. */
+      readonly outOfOrder?: true
     }
   | {
       readonly action: 'revert_migration'

@@ -970,6 +970,14 @@ END $$;`
         expect(applied.error).toBeUndefined()
         expect(applied).toMatchObject({ ok: true, state: 'corrupted_tracking', outOfOrder: ['0002_b'] })
         expect(applied.applied.map((a) => a.revision)).toEqual(['0002_b', '0004_d'])
+        expect(
+          (await auditEvents(conn))
+            .filter((e) => e.event === 'apply' && (e.revision === '0002_b' || e.revision === '0004_d'))
+            .map((e) => [e.revision, e.details.outOfOrder ?? false]),
+        ).toEqual([
+          ['0002_b', true],
+          ['0004_d', false],
+        ])
         expect((await diagnose({ url, dir: copy })).diagnosis).toMatchObject({
           state: 'healthy',
           problems: [],
