@@ -132,7 +132,12 @@ export interface HealthResult {
  * if (!health.ok) { console.error(health.error?.message ?? health.state); process.exit(1) }
  */
 export async function ensureHealthy(
-  options: Target & { readonly recover?: 'none' | 'safe' | 'all'; readonly lockTimeoutMs?: number },
+  options: Target & {
+    readonly recover?: 'none' | 'safe' | 'all'
+    readonly lockTimeoutMs?: number
+    /** Also apply migrations merged late, where they stand, as `up --out-of-order` does. */
+    readonly outOfOrder?: boolean
+  },
 ): Promise<HealthResult> {
   let session: Session | undefined
   try {
@@ -147,6 +152,23 @@ export async function ensureHealthy(
       }),
     )
     const mode = options.recover ?? 'safe'
+    if (mode !== 'none' && options.outOfOrder === true) {
+      // As `up --out-of-order`; a state up refuses is left to the recovery below.
+      const up = await migrateSession(session, {
+        outOfOrder: true,
+        ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
+      })
+      const refused = up.error?.code === 'STATE_NEEDS_RECOVERY' || up.error?.code === 'STATE_NEEDS_DECISION'
+      if (up.outOfOrder !== undefined || !refused) {
+        return {
+          ok: up.ok,
+          state: up.state,
+          diagnosis: up.diagnosis ?? null,
+          actions: upActions(up),
+          ...(up.error ? { error: up.error } : {}),
+        }
+      }
+    }
     if (mode === 'none') {
       const { diagnosis } = await diagnoseSession(session)
       return { ok: diagnosis.state === 'healthy', state: diagnosis.state, diagnosis, actions: [] }
@@ -182,6 +204,25 @@ export async function ensureHealthy(
   } finally {
     await session?.close()
   }
+}
+
+/**
+ * The steps of an `up` that ran, as `ensureHealthy` reports them: every step of a plan that
+ * completed; of one that stopped, the revisions it applied.
+ */
+function upActions(up: MigrateResult): HealthResult['actions'] {
+  const status = new Map(up.applied.map((a) => [a.revision, a.status === 'skipped' ? 'skipped' : 'done']))
+  if (!up.ok)
+    return up.applied.map((a) => ({
+      action: 'apply_migration',
+      revision: a.revision,
+      status: status.get(a.revision)!,
+    }))
+  return up.plan.steps.map((step) => ({
+    action: step.action,
+    ...('revision' in step ? { revision: step.revision } : {}),
+    status: ('revision' in step ? status.get(step.revision) : undefined) ?? 'done',
+  }))
 }
 
 /**

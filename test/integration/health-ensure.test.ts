@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -25,6 +25,7 @@ import {
   POINTS_LOG,
   trackingStatuses,
   userRows,
+  writeMigrations,
 } from '../fixtures/apply-habits/habits.js'
 import { startOperation } from '../fixtures/processes/operation-process.js'
 import { createFreshDatabase, dialectTargets, type FreshDatabase } from '../support/database.js'
@@ -121,6 +122,36 @@ for (const target of dialectTargets()) {
       ])
       expect(await oneRoundTrip(url, dir)).toBe(true)
       expect(await ensureHealthy({ url, dir })).toMatchObject({ ok: true, diagnosis: null })
+    })
+
+    it('with outOfOrder, applies a migration merged late where it stands; without, reports it and changes nothing', async () => {
+      const copy = writeMigrations({
+        '0001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n',
+        '0003_c.sql': 'CREATE TABLE c (id int PRIMARY KEY);\n',
+      })
+      try {
+        expect((await ensureHealthy({ url, dir: copy })).ok).toBe(true)
+        writeFileSync(join(copy, '0002_b.sql'), 'CREATE TABLE b (id int PRIMARY KEY);\n')
+        writeFileSync(join(copy, '0004_d.sql'), 'CREATE TABLE d (id int PRIMARY KEY);\n')
+
+        const refused = await ensureHealthy({ url, dir: copy })
+        expect(refused).toMatchObject({ ok: false, state: 'corrupted_tracking', actions: [] })
+        expect(await trackingStatuses(conn)).toEqual([
+          ['0001_a', 'applied'],
+          ['0003_c', 'applied'],
+        ])
+
+        const started = await ensureHealthy({ url, dir: copy, outOfOrder: true })
+        expect(started.error).toBeUndefined()
+        expect(started).toMatchObject({ ok: true, state: 'corrupted_tracking' })
+        expect(started.actions).toEqual([
+          { action: 'apply_migration', revision: '0002_b', status: 'done' },
+          { action: 'apply_migration', revision: '0004_d', status: 'done' },
+        ])
+        expect(await oneRoundTrip(url, copy)).toBe(true)
+      } finally {
+        rmSync(copy, { recursive: true, force: true })
+      }
     })
 
     it("recover: 'none' reports what it finds and changes nothing", async () => {
