@@ -95,7 +95,9 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
       // A whitespace- or comment-only edit of an applied file changes nothing that ran (a checkout
       // with other line endings, a comment fixed): up records the file's checksum, audited, and
       // goes on from the state the database is in underneath.
-      const edits = cosmeticEditSteps(found)
+      // Out of order, a late merge may be what the database shows first: the edits are looked
+      // for whatever the state.
+      const edits = cosmeticEditSteps(found, { inAnyState: options.outOfOrder === true })
       let accepting: typeof edits = []
       if (edits.length > 0) {
         const accepted = acceptEdits(
@@ -103,7 +105,10 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
           edits.map((e) => e.revision),
         )
         const underneath = analyze(accepted, ctx.history)
-        if (['fresh', 'healthy', 'pending'].includes(underneath.state)) {
+        if (
+          ['fresh', 'healthy', 'pending'].includes(underneath.state) ||
+          (options.outOfOrder && lateMerged(underneath).length > 0)
+        ) {
           observation = accepted
           diagnosis = underneath
           accepting = edits

@@ -364,11 +364,14 @@ export function statementsOf(migration: Migration): ReadonlyArray<string> {
 /**
  * When applied files were edited in whitespace, comments or line endings only (and nothing else
  * makes the checksums disagree), the steps that record their new checksums; otherwise none.
+ * Only in the `checksum_mismatch` state, unless `inAnyState` (`up --out-of-order`, where a late
+ * merge is the state the database shows first).
  */
 export function cosmeticEditSteps(
   diagnosis: Diagnosis,
+  { inAnyState = false }: { readonly inAnyState?: boolean } = {},
 ): Array<Extract<PlanStep, { action: 'update_checksum' }>> {
-  if (diagnosis.state !== 'checksum_mismatch') return []
+  if (!inAnyState && diagnosis.state !== 'checksum_mismatch') return []
   if (diagnosis.problems.some((p) => p.code === 'CHECKSUM_MISMATCH')) return []
   return diagnosis.problems.flatMap((p) =>
     p.code === 'COSMETIC_EDIT' && typeof p.revision === 'string'

@@ -966,9 +966,15 @@ END $$;`
         ])
         expect(await snapshot(url, conn)).toEqual(before)
 
+        // An applied file edited in a comment only is accepted on the way, as up does.
+        editFile(copy, '0001_a.sql', (text) => `-- reviewed\n${text}`)
         const applied = await migrate({ url, dir: copy, outOfOrder: true })
         expect(applied.error).toBeUndefined()
-        expect(applied).toMatchObject({ ok: true, state: 'corrupted_tracking', outOfOrder: ['0002_b'] })
+        expect(applied).toMatchObject({
+          ok: true,
+          outOfOrder: ['0002_b'],
+          acceptedEdits: ['0001_a'],
+        })
         expect(applied.applied.map((a) => a.revision)).toEqual(['0002_b', '0004_d'])
         expect(
           (await auditEvents(conn))
