@@ -120,15 +120,23 @@ export function analyze(observation: Observation, history: History): Diagnosis {
         ...delta.changed.map((c) => liveDefinitions.get(objectKey(c.after)) === c.after.definition),
         ...delta.dropped.map((o) => !liveDefinitions.has(objectKey(o))),
       ]
-      const lateMerge = row === undefined && effects.length > 0 && effects.every((present) => !present)
+      // A migration that changes no schema (data only) leaves nothing to tell whether it ran: its
+      // missing row says it did not, and recording it as applied unseen would claim data that
+      // may never have been written. A human says which.
+      const schemaNeutral = row === undefined && effects.length === 0
+      const lateMerge =
+        schemaNeutral || (row === undefined && effects.length > 0 && effects.every((present) => !present))
+      const id = migrations[i]!.id
       problems.push({
         code: 'OUT_OF_ORDER',
         severity: 'error',
-        revision: migrations[i]!.id,
-        message: lateMerge
-          ? `${migrations[i]!.id} was never applied, but the later ${trackedRevision} is: it was added with an older version than migrations already applied — apply it where it stands with \`plumbline up --out-of-order\`, or give it a version after ${migrations.at(-1)!.id} (rename the file)`
-          : `revision ${migrations[i]!.id} is not recorded as applied, but the later ${trackedRevision} is`,
-        evidence: { lateMerge },
+        revision: id,
+        message: schemaNeutral
+          ? `${id} was never recorded as applied, but the later ${trackedRevision} is, and it changes no schema, so the database cannot show whether it ran: if it was added with an older version than migrations already applied, apply it where it stands with \`plumbline up --out-of-order\`; if it ran and its row was lost, record it with \`plumbline baseline --revision ${trackedRevision}\``
+          : lateMerge
+            ? `${id} was never applied, but the later ${trackedRevision} is: it was added with an older version than migrations already applied — apply it where it stands with \`plumbline up --out-of-order\`, or give it a version after ${migrations.at(-1)!.id} (rename the file)`
+            : `revision ${id} is not recorded as applied, but the later ${trackedRevision} is`,
+        evidence: { lateMerge, ...(schemaNeutral ? { schemaNeutral } : {}) },
       })
     }
   }

@@ -998,6 +998,43 @@ END $$;`
       }
     })
 
+    it('never records unseen a data-only migration without a row between applied ones: a human says whether it ran', async () => {
+      const copy = writeMigrations({
+        '0001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n',
+        '0003_c.sql': 'CREATE TABLE c (id int PRIMARY KEY);\n',
+      })
+      try {
+        expect((await migrate({ url, dir: copy })).error).toBeUndefined()
+        // It changes no schema: nothing in the database can say whether it ran.
+        writeFileSync(join(copy, '0002_seed.sql'), 'INSERT INTO a (id) VALUES (1);\n')
+        const { diagnosis } = await diagnose({ url, dir: copy })
+        expect(diagnosis).toMatchObject({ state: 'corrupted_tracking', strategy: 'manual' })
+        expect(diagnosis.problems).toEqual([
+          expect.objectContaining({
+            code: 'OUT_OF_ORDER',
+            revision: '0002_seed',
+            evidence: { lateMerge: true, schemaNeutral: true },
+            message: expect.stringContaining(
+              'apply it where it stands with `plumbline up --out-of-order`; if it ran and its row was lost, record it with `plumbline baseline --revision 0003_c`',
+            ),
+          }),
+        ])
+        // recover would have recorded it as applied, its rows never written.
+        const refused = await recover({ url, dir: copy, backup: 'off' })
+        expect(refused.error).toMatchObject({ code: 'STATE_NEEDS_DECISION' })
+        expect(await trackingStatuses(conn)).toEqual([
+          ['0001_a', 'applied'],
+          ['0003_c', 'applied'],
+        ])
+
+        expect((await migrate({ url, dir: copy, outOfOrder: true })).outOfOrder).toEqual(['0002_seed'])
+        expect(await conn.query('SELECT id FROM a')).toEqual([{ id: 1 }])
+        expect((await diagnose({ url, dir: copy })).diagnosis.state).toBe('healthy')
+      } finally {
+        rmSync(copy, { recursive: true, force: true })
+      }
+    })
+
     // A late migration that does not commute with one applied before it. PostgreSQL and MySQL
     // spell out a view's columns when it is created (SQLite keeps `SELECT *` as written): the
     // diagnosis sees the difference before anything runs.
