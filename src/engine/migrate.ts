@@ -5,6 +5,7 @@ import type { Plan, PlanStep } from '../plan/plan.js'
 import { cosmeticEditSteps, statementsOf } from '../plan/plan-recovery.js'
 import { analyze } from '../state/analyze.js'
 import type { Diagnosis, State } from '../state/diagnosis.js'
+import { lateMerged } from '../state/late-merge.js'
 import type { Observation } from '../state/observation.js'
 import { trackingTablesDdl } from '../tracking/tracking-tables.js'
 import { observe } from './observe.js'
@@ -244,25 +245,6 @@ function acceptEdits(observation: Observation, revisions: ReadonlyArray<string>)
     revisions.includes(row.revision) ? { ...row, checksum: files.get(row.revision)!.checksum } : row,
   )
   return { ...observation, tracking: { ...observation.tracking, rows } }
-}
-
-/**
- * The migrations a diagnosis finds merged with a version older than ones applied — never
- * recorded, none of their effects in the database — when nothing else is wrong with it but
- * their missing effects; otherwise none (the state is refused as it is).
- */
-function lateMerged(diagnosis: Diagnosis): ReadonlyArray<string> {
-  if (diagnosis.state !== 'corrupted_tracking') return []
-  const late = diagnosis.problems
-    .filter((p) => p.code === 'OUT_OF_ORDER' && p.evidence?.lateMerge === true)
-    .map((p) => p.revision as string)
-  const explained = diagnosis.problems.every(
-    (p) =>
-      p.severity !== 'error' ||
-      (late.includes(p.revision as string) &&
-        ['OUT_OF_ORDER', 'MISSING_OBJECT', 'MISSING_CHANGE'].includes(p.code)),
-  )
-  return explained ? late : []
 }
 
 function notAtHead(after: Diagnosis): PlumblineError {

@@ -353,6 +353,9 @@ for (const target of dialectTargets()) {
       expect(refused.stderr).toContain(
         'hint: apply 0000_tags where it stands with `plumbline up --out-of-order`',
       )
+      expect((await local('diagnose')).stdout).toMatch(
+        /next\s+`plumbline up --out-of-order --dry-run` to read the SQL, then `plumbline up --out-of-order` \(0000_tags merged late\)/,
+      )
       const applied = await local('up', '--out-of-order', '--json')
       expect(applied.code).toBe(0)
       expect(json(applied)).toMatchObject({

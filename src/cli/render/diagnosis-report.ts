@@ -43,7 +43,7 @@ export function renderDiagnosisSummary(
   } else if (plan.steps.length > 0) {
     lines.push('', `${c.bold('plan')}     ${plan.steps.map((s) => words(s.action)).join(' → ')}`)
   }
-  const next = nextStep(diagnosis.state, diagnosis.strategy)
+  const next = nextStep(diagnosis.state, diagnosis.strategy, diagnosis)
   lines.push('', `${c.bold('next')}     ${next ?? 'nothing to do'}`)
   return lines.join('\n')
 }
@@ -106,7 +106,7 @@ export function renderDiagnosisDetailed(
   }
 
   lines.push('', ...renderPlan(plan, c))
-  const next = nextStep(diagnosis.state, diagnosis.strategy)
+  const next = nextStep(diagnosis.state, diagnosis.strategy, diagnosis)
   lines.push('', `${c.bold('next')}     ${next ?? 'nothing to do'}`)
   return lines.join('\n')
 }
