@@ -213,11 +213,7 @@ export async function ensureHealthy(
 function upActions(up: MigrateResult): HealthResult['actions'] {
   const status = new Map(up.applied.map((a) => [a.revision, a.status === 'skipped' ? 'skipped' : 'done']))
   if (!up.ok)
-    return up.applied.map((a) => ({
-      action: 'apply_migration',
-      revision: a.revision,
-      status: status.get(a.revision)!,
-    }))
+    return [...status].map(([revision, done]) => ({ action: 'apply_migration', revision, status: done }))
   return up.plan.steps.map((step) => ({
     action: step.action,
     ...('revision' in step ? { revision: step.revision } : {}),

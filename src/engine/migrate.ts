@@ -129,12 +129,14 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
         const lateProblems = diagnosis.problems.filter(
           (p) => p.code === 'OUT_OF_ORDER' && p.evidence?.lateMerge === true,
         )
+        const lateIds = lateProblems.map((p) => p.revision as string)
+        // With the option, a late merge is only still here when more is wrong than it.
         const refusal = stateRefusal(
           'up',
           diagnosis,
-          options.outOfOrder && lateProblems.length > 0
+          options.outOfOrder && lateIds.length > 0
             ? [
-                `  --out-of-order applies ${lateProblems.map((p) => p.revision).join(', ')} only when ${lateProblems.length === 1 ? 'its' : 'their'} missing effects are all that is wrong with the database: here, more is`,
+                `  --out-of-order applies ${lateIds.join(', ')} only when ${lateIds.length === 1 ? 'its' : 'their'} missing effects are all that is wrong with the database: here, more is`,
               ]
             : [],
         )
@@ -142,7 +144,7 @@ export async function migrate(session: Session, options: MigrateOptions = {}): P
           throw new PlumblineError({
             code: refusal.code,
             message: refusal.message,
-            hint: `apply ${lateMerged(diagnosis).join(', ')} where ${lateMerged(diagnosis).length === 1 ? 'it stands' : 'they stand'} with \`plumbline up --out-of-order\` (each is verified, then the whole schema), or give ${lateMerged(diagnosis).length === 1 ? 'it' : 'each'} a version after ${session.migrations.at(-1)!.id}`,
+            hint: lateMergeHint(lateProblems, diagnosis.tracked.revision, session.migrations.at(-1)!.id),
             ...(refusal.details ? { details: refusal.details } : {}),
           })
         }
@@ -247,10 +249,29 @@ function acceptEdits(observation: Observation, revisions: ReadonlyArray<string>)
   return { ...observation, tracking: { ...observation.tracking, rows } }
 }
 
+/**
+ * The way on from migrations merged late: up --out-of-order, or a newer version. A data-only one
+ * may have run with its row lost: then baseline records it.
+ */
+function lateMergeHint(
+  late: ReadonlyArray<Diagnosis['problems'][number]>,
+  tracked: string | null,
+  head: string,
+): string {
+  const ids = late.map((p) => p.revision as string)
+  const one = ids.length === 1
+  if (late.some((p) => p.evidence?.schemaNeutral === true))
+    return `decide whether ${ids.join(', ')} ran: if not, apply ${one ? 'it' : 'them'} where ${one ? 'it stands' : 'they stand'} with \`plumbline up --out-of-order\`; if ${one ? 'it' : 'they'} did and the row was lost, record ${one ? 'it' : 'them'} with \`plumbline baseline --revision ${tracked ?? head}\``
+  return `apply ${ids.join(', ')} where ${one ? 'it stands' : 'they stand'} with \`plumbline up --out-of-order\` (each is verified, then the whole schema), or give ${one ? 'it' : 'each'} a version after ${head}`
+}
+
 function notAtHead(after: Diagnosis): PlumblineError {
+  const problems = after.problems.filter((p) => p.severity === 'error').map((p) => `  - ${p.message}`)
   return new PlumblineError({
     code: 'STATE_NEEDS_DECISION',
-    message: `the migrations applied out of order each took effect, but together they do not make the schema the migrations define: the database is now ${after.state}`,
+    message: `the migrations applied out of order each took effect, but together they do not make the schema the migrations define: the database is now ${after.state.replace(/_/g, ' ')}${
+      problems.length > 0 ? `:\n${problems.join('\n')}` : ''
+    }`,
     hint: 'run `plumbline diagnose --detailed` for the differences: a migration merged late conflicts with one applied before it',
     details: { state: after.state, problems: after.problems.map((p) => p.code) },
   })

@@ -1019,6 +1019,11 @@ END $$;`
             ),
           }),
         ])
+        const up = await migrate({ url, dir: copy })
+        expect(up.error).toMatchObject({ code: 'STATE_NEEDS_DECISION' })
+        expect(up.error?.hint).toBe(
+          'decide whether 0002_seed ran: if not, apply it where it stands with `plumbline up --out-of-order`; if it did and the row was lost, record it with `plumbline baseline --revision 0003_c`',
+        )
         // recover would have recorded it as applied, its rows never written.
         const refused = await recover({ url, dir: copy, backup: 'off' })
         expect(refused.error).toMatchObject({ code: 'STATE_NEEDS_DECISION' })
@@ -1077,8 +1082,8 @@ END $$;`
           const result = await migrate({ url, dir: copy, outOfOrder: true })
           expect(result.applied.map((a) => a.revision)).toEqual(['0002_rebuild'])
           expect(result).toMatchObject({ ok: false, error: { code: 'STATE_NEEDS_DECISION' } })
-          expect(result.error?.message).toBe(
-            'the migrations applied out of order each took effect, but together they do not make the schema the migrations define: the database is now partial',
+          expect(result.error?.message).toMatch(
+            /^the migrations applied out of order each took effect, but together they do not make the schema the migrations define: the database is now partial:\n {2}- view v of 0003_v is missing/,
           )
           const { diagnosis } = await diagnose({ url, dir: copy })
           expect(diagnosis.state).toBe('partial')

@@ -9,12 +9,9 @@ import { lateMerged } from '../../state/late-merge.js'
 export function nextStep(state: State, strategy: Strategy | string, diagnosis?: Diagnosis): string | null {
   if (state === 'healthy') return null
   // Not for a data-only one: whether it ran is for a human to say (its problem gives both ways).
-  if (
-    diagnosis !== undefined &&
-    lateMerged(diagnosis).length > 0 &&
-    !diagnosis.problems.some((p) => p.evidence?.schemaNeutral === true)
-  )
-    return `\`plumbline up --out-of-order --dry-run\` to read the SQL, then \`plumbline up --out-of-order\` (${lateMerged(diagnosis).join(', ')} merged late)`
+  const late = diagnosis === undefined ? [] : lateMerged(diagnosis)
+  if (late.length > 0 && !diagnosis!.problems.some((p) => p.evidence?.schemaNeutral === true))
+    return `\`plumbline up --out-of-order --dry-run\` to read the SQL, then \`plumbline up --out-of-order\` (${late.join(', ')} merged late)`
   if (state === 'locked')
     return 'wait for the other process to finish, then `plumbline status` (the holder is shown above)'
   if (strategy === 'manual')
