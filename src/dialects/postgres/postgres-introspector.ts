@@ -170,25 +170,24 @@ export function preparedRead(conn: Connection, options: IntrospectOptions): Batc
   if (only === undefined || known === undefined || known.epoch !== (conn.sessionEpoch ?? 0)) return undefined
   if (conn.executeBatch === undefined) return undefined
   const executes = executeCatalog(only, options.kinds, options.details !== false, options.objects)
+  const inTransaction = options.inTransaction === true
   return {
-    statements:
-      options.inTransaction === true
-        ? [
-            `SAVEPOINT ${SETTINGS_SAVEPOINT}`,
-            FIX_SETTINGS_LOCALLY,
-            ...executes,
-            `SELECT ${CATALOG_PAGES} AS pages`,
-            `ROLLBACK TO SAVEPOINT ${SETTINGS_SAVEPOINT}`,
-            `RELEASE SAVEPOINT ${SETTINGS_SAVEPOINT}`,
-          ]
-        : [
-            SAVE_SETTINGS_ON_SERVER,
-            FIX_SETTINGS_LOCALLY,
-            ...executes,
-            `${RESTORE_SETTINGS_FROM_SERVER}, ${CATALOG_PAGES} AS pages`,
-          ],
+    statements: inTransaction
+      ? [
+          `SAVEPOINT ${SETTINGS_SAVEPOINT}`,
+          `${FIX_SETTINGS_LOCALLY}, ${CATALOG_PAGES} AS pages`,
+          ...executes,
+          `ROLLBACK TO SAVEPOINT ${SETTINGS_SAVEPOINT}`,
+          `RELEASE SAVEPOINT ${SETTINGS_SAVEPOINT}`,
+        ]
+      : [
+          SAVE_SETTINGS_ON_SERVER,
+          FIX_SETTINGS_LOCALLY,
+          ...executes,
+          `${RESTORE_SETTINGS_FROM_SERVER}, ${CATALOG_PAGES} AS pages`,
+        ],
     read(results) {
-      const pages = Number(results[2 + executes.length]?.[0]?.pages ?? 0)
+      const pages = Number(results[inTransaction ? 1 : 2 + executes.length]?.[0]?.pages ?? 0)
       if (pages > REPLAN_GROWTH * known.plannedPages) preparedOn.delete(conn)
       return createSchema(
         'postgres',

@@ -20,6 +20,9 @@ import {
  *   each referenced partition. The parent constraint stands for them, and clones attached from
  *   existing constraints would otherwise carry whichever names those had.
  * - Constraint triggers are modelled as triggers.
+ *
+ * Named tables select their constraints by `conrelid` (its index): tested on the joined table
+ * instead, a generic plan scanned the whole of `pg_constraint` on every verification.
  */
 export const CONSTRAINTS_QUERY = `
 WITH ${USER_NAMESPACES_CTE}
@@ -48,7 +51,7 @@ LEFT JOIN pg_class r ON r.oid = k.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = r.relnamespace
 WHERE k.contype IN ('p', 'u', 'x', 'f', 'c')
   AND k.conparentid = 0
-  AND ${namedRelation('c.oid')}
+  AND ${namedRelation('k.conrelid')}
   AND ${namedWithin('k.conname')}
   AND c.relkind IN ('r', 'p', 'f')
   AND ${notExtensionMember('pg_class', 'c.oid')}
