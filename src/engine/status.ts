@@ -1,4 +1,5 @@
 import type { RevisionStatus, State } from '../state/diagnosis.js'
+import { outOfOrderFix } from '../state/late-merge.js'
 import { diagnoseSession } from './diagnose.js'
 import type { Session } from './session.js'
 
@@ -36,6 +37,12 @@ export interface StatusResult {
     readonly description: string
   } | null
   readonly problems: number
+  /**
+   * Migrations merged with a version older than ones applied, never run, when they are all that
+   * is wrong: `up --out-of-order` applies them (see `MigrateOptions.outOfOrder`). Empty otherwise,
+   * and when one of them changes no schema (whether it ran is for a human to say).
+   */
+  readonly mergedLate: ReadonlyArray<string>
 }
 
 /** Reads the state of every migration. Changes nothing. */
@@ -67,5 +74,6 @@ export async function status(session: Session): Promise<StatusResult> {
         }
       : null,
     problems: diagnosis.problems.filter((p) => p.severity === 'error').length,
+    mergedLate: outOfOrderFix(diagnosis),
   }
 }

@@ -19,3 +19,14 @@ export function lateMerged(diagnosis: Diagnosis): ReadonlyArray<string> {
   )
   return explained ? late : []
 }
+
+/**
+ * The migrations merged late that `up --out-of-order` is the next step for: {@link lateMerged},
+ * unless one of them changes no schema — whether that one ran is for a human to say (its problem
+ * gives both ways).
+ */
+export function outOfOrderFix(diagnosis: Diagnosis): ReadonlyArray<string> {
+  const late = lateMerged(diagnosis)
+  if (late.length === 0 || diagnosis.problems.some((p) => p.evidence?.schemaNeutral === true)) return []
+  return late
+}

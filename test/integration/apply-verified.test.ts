@@ -959,6 +959,10 @@ END $$;`
         expect(refused.error?.hint).toBe(
           'apply 0002_b where it stands with `plumbline up --out-of-order` (each is verified, then the whole schema), or give it a version after 0004_d',
         )
+        expect(await status({ url, dir: copy })).toMatchObject({
+          state: 'corrupted_tracking',
+          mergedLate: ['0002_b'],
+        })
         const dry = await migrate({ url, dir: copy, outOfOrder: true, dryRun: true })
         expect(dry.plan.steps.map((s) => ('revision' in s ? s.revision : s.action))).toEqual([
           '0002_b',
@@ -988,6 +992,7 @@ END $$;`
           state: 'healthy',
           problems: [],
         })
+        expect(await status({ url, dir: copy })).toMatchObject({ state: 'healthy', mergedLate: [] })
         expect(await ensureHealthy({ url, dir: copy })).toMatchObject({ state: 'healthy' })
         // Reverted newest first by version, as any other.
         const down = await rollback({ url, dir: copy, steps: 3 })
@@ -1019,6 +1024,11 @@ END $$;`
             ),
           }),
         ])
+        // Not a step to take unasked: whether it ran is for a human to say.
+        expect(await status({ url, dir: copy })).toMatchObject({
+          state: 'corrupted_tracking',
+          mergedLate: [],
+        })
         const up = await migrate({ url, dir: copy })
         expect(up.error).toMatchObject({ code: 'STATE_NEEDS_DECISION' })
         expect(up.error?.hint).toBe(

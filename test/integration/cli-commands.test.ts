@@ -353,9 +353,13 @@ for (const target of dialectTargets()) {
       expect(refused.stderr).toContain(
         'hint: apply 0000_tags where it stands with `plumbline up --out-of-order`',
       )
-      expect((await local('diagnose')).stdout).toMatch(
-        /next\s+`plumbline up --out-of-order --dry-run` to read the SQL, then `plumbline up --out-of-order` \(0000_tags merged late\)/,
-      )
+      const next =
+        /next\s+`plumbline up --out-of-order --dry-run` to read the SQL, then `plumbline up --out-of-order` \(0000_tags merged late\)/
+      expect((await local('diagnose')).stdout).toMatch(next)
+      const status = await local('status')
+      expect(status.code).toBe(3)
+      expect(status.stdout).toMatch(next)
+      expect(json(await local('status', '--json'))).toMatchObject({ mergedLate: ['0000_tags'] })
       const applied = await local('up', '--out-of-order', '--json')
       expect(applied.code).toBe(0)
       expect(json(applied)).toMatchObject({
@@ -363,7 +367,7 @@ for (const target of dialectTargets()) {
         outOfOrder: ['0000_tags'],
         applied: [{ revision: '0000_tags', status: 'applied' }],
       })
-      expect(json(await local('status', '--json'))).toMatchObject({ state: 'healthy' })
+      expect(json(await local('status', '--json'))).toMatchObject({ state: 'healthy', mergedLate: [] })
     })
 
     it('status points to up for an applied file edited in whitespace or comments only, and up then records it', async () => {

@@ -47,6 +47,7 @@ async function statusCommand(ctx: CommandContext): Promise<number> {
         migrations: result.migrations.map((m) => migrationJson(m)),
         lock: result.lock,
         problems: result.problems,
+        mergedLate: result.mergedLate,
       })
     } else {
       ctx.out.result(

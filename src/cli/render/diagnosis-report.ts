@@ -1,5 +1,6 @@
 import type { Plan } from '../../plan/plan.js'
 import type { Diagnosis, Inference, Problem } from '../../state/diagnosis.js'
+import { outOfOrderFix } from '../../state/late-merge.js'
 import type { ColorFns } from '../output.js'
 import { plural, timestamp, words } from './format.js'
 import { nextStep } from './next-step.js'
@@ -43,7 +44,7 @@ export function renderDiagnosisSummary(
   } else if (plan.steps.length > 0) {
     lines.push('', `${c.bold('plan')}     ${plan.steps.map((s) => words(s.action)).join(' → ')}`)
   }
-  const next = nextStep(diagnosis.state, diagnosis.strategy, diagnosis)
+  const next = nextStep(diagnosis.state, diagnosis.strategy, outOfOrderFix(diagnosis))
   lines.push('', `${c.bold('next')}     ${next ?? 'nothing to do'}`)
   return lines.join('\n')
 }
@@ -106,7 +107,7 @@ export function renderDiagnosisDetailed(
   }
 
   lines.push('', ...renderPlan(plan, c))
-  const next = nextStep(diagnosis.state, diagnosis.strategy, diagnosis)
+  const next = nextStep(diagnosis.state, diagnosis.strategy, outOfOrderFix(diagnosis))
   lines.push('', `${c.bold('next')}     ${next ?? 'nothing to do'}`)
   return lines.join('\n')
 }

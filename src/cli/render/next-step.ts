@@ -1,16 +1,17 @@
-import type { Diagnosis, State, Strategy } from '../../state/diagnosis.js'
-import { lateMerged } from '../../state/late-merge.js'
+import type { State, Strategy } from '../../state/diagnosis.js'
 
 /**
  * The command to run next for a state, as a reader would type it; `null` when nothing is to do.
- * With the diagnosis, a database whose only trouble is migrations merged late is pointed at
- * `up --out-of-order`.
+ * `late`: migrations merged late that are all that is wrong (`outOfOrderFix`), which point the
+ * reader at `up --out-of-order`.
  */
-export function nextStep(state: State, strategy: Strategy | string, diagnosis?: Diagnosis): string | null {
+export function nextStep(
+  state: State,
+  strategy: Strategy | string,
+  late: ReadonlyArray<string> = [],
+): string | null {
   if (state === 'healthy') return null
-  // Not for a data-only one: whether it ran is for a human to say (its problem gives both ways).
-  const late = diagnosis === undefined ? [] : lateMerged(diagnosis)
-  if (late.length > 0 && !diagnosis!.problems.some((p) => p.evidence?.schemaNeutral === true))
+  if (late.length > 0)
     return `\`plumbline up --out-of-order --dry-run\` to read the SQL, then \`plumbline up --out-of-order\` (${late.join(', ')} merged late)`
   if (state === 'locked')
     return 'wait for the other process to finish, then `plumbline status` (the holder is shown above)'

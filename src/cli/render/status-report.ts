@@ -29,7 +29,7 @@ export function renderStatus(
     `${c.bold('tracked')}  ${result.tracked ?? c.dim('nothing')} ${c.dim(`· head ${result.head ?? 'none'}`)}`,
     `${c.bold('lock')}     ${lockLine(result.lock, c)}`,
   )
-  const next = nextStep(result.state, result.strategy)
+  const next = nextStep(result.state, result.strategy, result.mergedLate)
   if (next) lines.push(`${c.bold('next')}     ${next}`)
   return lines.join('\n')
 }
