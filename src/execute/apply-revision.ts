@@ -209,6 +209,8 @@ export async function applyRevision(
       })
     } catch (error) {
       if (error === SKIPPED) return skipped
+      // Stopped before its transaction began (SQLite's write lock): nothing of it ran.
+      if (isPlumblineError(error) && error.details?.writeLockWait === true) throw error
       return rolledBack(error)
     }
   } else {
@@ -355,6 +357,8 @@ export async function revertRevision(ctx: ExecutionContext, migration: Migration
     if (transactional) await conn.transaction(body)
     else await body()
   } catch (error) {
+    // Stopped before its transaction began (SQLite's write lock): nothing of it ran.
+    if (isPlumblineError(error) && error.details?.writeLockWait === true) throw error
     // The attempt is an audit event; the error says what of the down section stays.
     await appendEvent(
       conn,
@@ -428,6 +432,16 @@ function withOutcome(
 ): unknown {
   if (!isPlumblineError(error)) return error
   const details = { ...error.details, statementsDone: outcome.done, rolledBack: outcome.rolledBack }
+  if (error.code === 'INTERRUPTED') {
+    // Stopped part-way through the migration (a transaction inside it waited for the write lock).
+    return new PlumblineError({
+      code: error.code,
+      message: `migration ${migration.id} stopped part-way: ${error.message}`,
+      hint: outcome.hint,
+      details: { ...details, writeLockWait: false, revision: migration.id },
+      cause: error,
+    })
+  }
   if (error.code === 'CONNECTION_LOST') {
     // Not the migration's fault: its own hint says what stays, and nothing is to be fixed in it.
     const named = error.details?.revision === migration.id

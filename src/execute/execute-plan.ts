@@ -69,6 +69,10 @@ export async function executePlan(ctx: ExecutionContext, plan: Plan): Promise<Ou
             message: error instanceof Error ? error.message : String(error),
             cause: error,
           })
+      // Stopped while waiting to begin the step's transaction (SQLite's write lock): nothing of
+      // the step ran, and the plan stops there as between two steps.
+      if (e.code === 'INTERRUPTED' && e.details?.writeLockWait === true)
+        return { ok: false, steps: outcomes, error: await interrupted(ctx, plan, outcomes) }
       const ms = performance.now() - clock
       outcomes.push({ step, status: 'failed', ms, error: e })
       ctx.onProgress?.({ kind: 'step-end', index, total: plan.steps.length, status: 'failed', ms })

@@ -1,6 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { migrate } from '../../src/api/operations.js'
 import { parseConnectionUrl } from '../../src/config/connection-url.js'
 import type { Connection, Dialect } from '../../src/dialects/dialect.js'
 import { open } from '../../src/dialects/registry.js'
@@ -60,7 +64,7 @@ for (const target of dialectTargets()) {
       expect(await a.dialect.lock(a.conn).holder()).toBeNull()
     })
 
-    // SQLite waits inside the driver (busy_timeout), where no signal reaches.
+    // SQLite: see the test of its write lock below.
     if (target.dialect !== 'sqlite')
       it('a wait with a signal ends once it is aborted (INTERRUPTED, nothing taken), and still takes a lock freed meanwhile or times out', async () => {
         const lockA = a.dialect.lock(a.conn)
@@ -200,6 +204,67 @@ for (const target of dialectTargets()) {
         const refused = await errorOf(b.conn.transaction(async () => {}))
         expect(refused.message).toMatch(/locked|busy/i)
         await a.conn.execute('ROLLBACK')
+      })
+
+      // better-sqlite3 waits inside the call, where no signal handler (Ctrl-C) runs.
+      it('a wait for the write lock with a signal ends once it is aborted (INTERRUPTED, nothing begun), and still takes a lock freed meanwhile or times out', async () => {
+        const lockB = b.dialect.lock(b.conn)
+        await a.conn.execute('BEGIN IMMEDIATE')
+        const controller = new AbortController()
+        await lockB.acquire(request(20_000, controller.signal))
+        let started = Date.now()
+        const waiting = errorOf(b.conn.transaction(() => b.conn.execute('CREATE TABLE never (id int)')))
+        setTimeout(() => controller.abort(), 700)
+        const stopped = await waiting
+        expect(stopped.code).toBe('INTERRUPTED')
+        expect(stopped.message).toMatch(/^stopped on request after waiting \d+ ms for the write lock of /)
+        expect(Date.now() - started).toBeLessThan(5000)
+        await lockB.release()
+
+        // Not aborted: freed in the middle of the wait, it is taken.
+        await lockB.acquire(request(20_000, new AbortController().signal))
+        setTimeout(() => void a.conn.execute('ROLLBACK'), 700)
+        await b.conn.transaction(() => b.conn.execute('CREATE TABLE taken (id int)'))
+        expect(await b.conn.query("SELECT name FROM sqlite_schema WHERE name IN ('never', 'taken')")).toEqual(
+          [{ name: 'taken' }],
+        )
+        await lockB.release()
+
+        // Never freed: LOCK_TIMEOUT once the whole timeout has passed.
+        await a.conn.execute('BEGIN IMMEDIATE')
+        await lockB.acquire(request(1500, new AbortController().signal))
+        started = Date.now()
+        const timedOut = await errorOf(b.conn.transaction(async () => {}))
+        expect(timedOut.code).toBe('LOCK_TIMEOUT')
+        expect(timedOut.message).toMatch(
+          /^waited \d+ ms for the write lock of .+, held by another connection$/,
+        )
+        expect(Date.now() - started).toBeGreaterThanOrEqual(1400)
+        await lockB.release()
+        await a.conn.execute('ROLLBACK')
+      })
+
+      it('migrate with a signal, queued behind another writer, stops once it is aborted: nothing begun, nothing written', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'plumbline-lock-'))
+        try {
+          writeFileSync(join(dir, '0001_t.sql'), 'CREATE TABLE t (id int PRIMARY KEY);\n')
+          await a.conn.execute('BEGIN IMMEDIATE')
+          const controller = new AbortController()
+          const started = Date.now()
+          setTimeout(() => controller.abort(), 700)
+          const result = await migrate({ url: db.url, dir, signal: controller.signal, lockTimeoutMs: 20_000 })
+          expect(Date.now() - started).toBeLessThan(5000)
+          expect(result).toMatchObject({ ok: false, applied: [], error: { code: 'INTERRUPTED' } })
+          expect(result.error?.message).toMatch(/^stopped on request before step 1 of \d+$/)
+          await a.conn.execute('ROLLBACK')
+          expect(await a.conn.query('SELECT name FROM sqlite_schema')).toEqual([])
+
+          // Once the writer is gone, the same call applies it.
+          const applied = await migrate({ url: db.url, dir, signal: new AbortController().signal })
+          expect(applied).toMatchObject({ ok: true, applied: [{ revision: '0001_t', status: 'applied' }] })
+        } finally {
+          rmSync(dir, { recursive: true, force: true })
+        }
       })
     }
 

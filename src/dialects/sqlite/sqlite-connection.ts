@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import type { SqliteTarget } from '../../config/connection-url.js'
 import { PlumblineError } from '../../errors/plumbline-error.js'
+import { LOCK_WAIT_SLICE_MS } from '../../lock/migration-lock.js'
 import type { Connection, ConnectOptions, Row } from '../dialect.js'
 
 /** Opens a SQLite database file. better-sqlite3 is synchronous; the interface is not. */
@@ -44,6 +45,32 @@ function truncateJournal(db: Database.Database): boolean {
     return false
   }
 }
+
+/**
+ * How the write transactions of a connection that holds the migration lock wait for the file's
+ * write lock (see `sqliteLock`): up to `timeoutMs`, and with `signal`, in slices that end once it
+ * is aborted.
+ */
+export interface WriteLockWait {
+  readonly timeoutMs: number
+  readonly signal?: AbortSignal
+}
+
+const writeLockWaits = new WeakMap<Connection, WriteLockWait>()
+
+/** Sets (or, with `undefined`, clears) how `conn`'s write transactions wait for the write lock. */
+export function setWriteLockWait(conn: Connection, wait: WriteLockWait | undefined): void {
+  if (wait === undefined) writeLockWaits.delete(conn)
+  else writeLockWaits.set(conn, wait)
+}
+
+function isBusy(error: unknown): boolean {
+  const code = String((error as { code?: unknown }).code ?? '')
+  return code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_')
+}
+
+/** A turn of the event loop, in which a signal handler (Ctrl-C) can run. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 /** How many statements a connection keeps prepared. */
 const PREPARED_STATEMENTS = 64
@@ -112,7 +139,7 @@ class SqliteConnection implements Connection {
     this.#truncatesJournal ??= truncateJournal(this.#db)
     // IMMEDIATE takes the write lock up front: two writers queue on busy_timeout instead of
     // deadlocking on a lock upgrade half-way through a migration.
-    await this.execute('BEGIN IMMEDIATE')
+    await this.#begin()
     try {
       const result = await fn()
       await this.execute('COMMIT')
@@ -121,6 +148,64 @@ class SqliteConnection implements Connection {
       if (this.#db.inTransaction) this.#db.exec('ROLLBACK')
       throw error
     }
+  }
+
+  /**
+   * `BEGIN IMMEDIATE`. Under the migration lock (see {@link setWriteLockWait}) the wait for the
+   * write lock is the wait for the migration lock: better-sqlite3 waits inside the call, where no
+   * signal handler runs, so with a signal it waits in slices with a turn of the event loop between
+   * two, and ends once the signal is aborted (`INTERRUPTED`); the whole wait over, `LOCK_TIMEOUT`.
+   * Either has `writeLockWait` in its details: the transaction never began.
+   * The busy timeout is put back for the statements of the transaction (a COMMIT may wait for
+   * readers).
+   */
+  async #begin(): Promise<void> {
+    const wait = writeLockWaits.get(this)
+    if (wait === undefined) return this.execute('BEGIN IMMEDIATE')
+    const started = performance.now()
+    const slice = wait.signal === undefined ? wait.timeoutMs : LOCK_WAIT_SLICE_MS
+    let busy: unknown
+    try {
+      for (;;) {
+        const left = wait.timeoutMs - (performance.now() - started)
+        if (slice !== wait.timeoutMs)
+          this.#db.pragma(`busy_timeout = ${Math.max(0, Math.ceil(Math.min(left, slice)))}`)
+        this.#roundTrips++
+        try {
+          this.#db.exec('BEGIN IMMEDIATE')
+          return
+        } catch (error) {
+          if (!isBusy(error)) throw mapSqliteError(error, this.target, 'BEGIN IMMEDIATE')
+          busy = error
+        }
+        if (left <= slice) break
+        // The signal is looked at only once there is a wait: a step that starts after it was
+        // aborted (the one under way when Ctrl-C came) still runs when the lock is free.
+        await nextTurn()
+        if (wait.signal?.aborted)
+          throw new PlumblineError({
+            code: 'INTERRUPTED',
+            message: `stopped on request after waiting ${Math.round(performance.now() - started)} ms for the write lock of ${this.target.path}`,
+            hint: 'run the command again to go on; another process is writing (perhaps migrating)',
+            // The transaction never began: what was to run in it did not.
+            details: { writeLockWait: true },
+          })
+      }
+    } finally {
+      if (slice !== wait.timeoutMs) this.#db.pragma(`busy_timeout = ${Math.ceil(wait.timeoutMs)}`)
+    }
+    if (wait.timeoutMs <= 0) throw mapSqliteError(busy, this.target, 'BEGIN IMMEDIATE')
+    throw new PlumblineError({
+      code: 'LOCK_TIMEOUT',
+      message: `waited ${Math.round(performance.now() - started)} ms for the write lock of ${this.target.path}, held by another connection`,
+      hint: 'another process is writing (perhaps migrating); wait for it, or raise --lock-timeout',
+      details: {
+        sqliteCode: String((busy as { code?: unknown }).code ?? ''),
+        statement: 'BEGIN IMMEDIATE',
+        writeLockWait: true,
+      },
+      cause: busy,
+    })
   }
 
   async backup(dest: string): Promise<void> {

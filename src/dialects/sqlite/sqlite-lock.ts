@@ -1,18 +1,23 @@
 import type { LockHolder, LockRequest, MigrationLock } from '../../lock/migration-lock.js'
 import type { Connection } from '../dialect.js'
+import { setWriteLockWait } from './sqlite-connection.js'
 
 /**
  * SQLite has no advisory locks. Its write lock is the migration lock: every migration runs in a
  * `BEGIN IMMEDIATE` transaction that re-reads the tracking table first, so two processes racing
  * `up` queue on the write lock and each revision is applied once. The operating system drops the
- * file lock of a killed process. `acquire` only sets how long to wait for it (busy_timeout).
+ * file lock of a killed process. `acquire` only sets how long each of those transactions waits for
+ * it (busy_timeout, and with a signal in slices that a Ctrl-C ends: see `SqliteConnection`).
  */
 export function sqliteLock(conn: Connection): MigrationLock {
   return {
     async acquire(request: LockRequest) {
-      await conn.query(`PRAGMA busy_timeout = ${Math.max(0, Math.ceil(request.timeoutMs))}`)
+      const timeoutMs = Math.max(0, Math.ceil(request.timeoutMs))
+      await conn.query(`PRAGMA busy_timeout = ${timeoutMs}`)
+      setWriteLockWait(conn, { timeoutMs, ...(request.signal ? { signal: request.signal } : {}) })
     },
     async release() {
+      setWriteLockWait(conn, undefined)
       await conn.query('PRAGMA busy_timeout = 5000')
     },
     holder: () => sqliteLockHolder(conn),
