@@ -56,12 +56,12 @@ export interface WriteLockWait {
   readonly signal?: AbortSignal
 }
 
-const writeLockWaits = new WeakMap<Connection, WriteLockWait>()
-
-/** Sets (or, with `undefined`, clears) how `conn`'s write transactions wait for the write lock. */
+/**
+ * Sets (or, with `undefined`, clears) how `conn`'s write transactions wait for the write lock.
+ * A method of the connection, so that a wrapper that hands its calls on reaches it too.
+ */
 export function setWriteLockWait(conn: Connection, wait: WriteLockWait | undefined): void {
-  if (wait === undefined) writeLockWaits.delete(conn)
-  else writeLockWaits.set(conn, wait)
+  ;(conn as { setWriteLockWait?(wait: WriteLockWait | undefined): void }).setWriteLockWait?.(wait)
 }
 
 function isBusy(error: unknown): boolean {
@@ -83,6 +83,13 @@ class SqliteConnection implements Connection {
 
   /** Whether this connection switched the journal to `truncate`; `undefined`: not asked yet. */
   #truncatesJournal: boolean | undefined
+
+  /** See {@link setWriteLockWait}. */
+  #writeLockWait: WriteLockWait | undefined
+
+  setWriteLockWait(wait: WriteLockWait | undefined): void {
+    this.#writeLockWait = wait
+  }
 
   constructor(db: Database.Database, target: SqliteTarget) {
     this.#db = db
@@ -160,7 +167,7 @@ class SqliteConnection implements Connection {
    * readers).
    */
   async #begin(): Promise<void> {
-    const wait = writeLockWaits.get(this)
+    const wait = this.#writeLockWait
     if (wait === undefined) return this.execute('BEGIN IMMEDIATE')
     const started = performance.now()
     const slice = wait.signal === undefined ? wait.timeoutMs : LOCK_WAIT_SLICE_MS
