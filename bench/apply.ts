@@ -5,7 +5,7 @@
 // Environment: PLUMBLINE_BENCH_PG_URL (administrative URL of the PostgreSQL server, default
 // postgres://postgres@127.0.0.1:5432/postgres), PLUMBLINE_BENCH_MYSQL_URL (of the MySQL or
 // MariaDB server, default mysql://root@127.0.0.1:3306/mysql), PLUMBLINE_BENCH_DIALECTS (default
-// "sqlite,postgres,mysql"), PLUMBLINE_BENCH_RUNS (default 5; MySQL, slow at DDL, runs 3 at most).
+// "sqlite,postgres,mysql"), PLUMBLINE_BENCH_RUNS (default 7; MySQL, slow at DDL, runs 3 at most).
 // Writes the `## apply` section of BENCHMARKS.md and exits 1 when a target is missed.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -31,7 +31,7 @@ import { hotspots } from './inspect/profile.js'
 
 const SEED = 2024
 const MIGRATIONS = 300
-const RUNS = Number(process.env.PLUMBLINE_BENCH_RUNS ?? 5)
+const RUNS = Number(process.env.PLUMBLINE_BENCH_RUNS ?? 7)
 const NOOP_RUNS = 21
 /** Verified `up` may cost at most this many times its binding baseline (MySQL: reported). */
 const RATIO_TARGET: Partial<Record<BenchDialect, number>> = { sqlite: 1.5, postgres: 1.5 }
