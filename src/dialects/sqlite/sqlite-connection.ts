@@ -170,13 +170,13 @@ class SqliteConnection implements Connection {
     const wait = this.#writeLockWait
     if (wait === undefined) return this.execute('BEGIN IMMEDIATE')
     const started = performance.now()
-    const slice = wait.signal === undefined ? wait.timeoutMs : LOCK_WAIT_SLICE_MS
+    const sliced = wait.signal !== undefined
+    const slice = sliced ? LOCK_WAIT_SLICE_MS : wait.timeoutMs
     let busy: unknown
     try {
       for (;;) {
         const left = wait.timeoutMs - (performance.now() - started)
-        if (slice !== wait.timeoutMs)
-          this.#db.pragma(`busy_timeout = ${Math.max(0, Math.ceil(Math.min(left, slice)))}`)
+        if (sliced) this.#db.pragma(`busy_timeout = ${Math.max(0, Math.ceil(Math.min(left, slice)))}`)
         this.#roundTrips++
         try {
           this.#db.exec('BEGIN IMMEDIATE')
@@ -199,7 +199,7 @@ class SqliteConnection implements Connection {
           })
       }
     } finally {
-      if (slice !== wait.timeoutMs) this.#db.pragma(`busy_timeout = ${Math.ceil(wait.timeoutMs)}`)
+      if (sliced) this.#db.pragma(`busy_timeout = ${Math.ceil(wait.timeoutMs)}`)
     }
     if (wait.timeoutMs <= 0) throw mapSqliteError(busy, this.target, 'BEGIN IMMEDIATE')
     throw new PlumblineError({
@@ -262,7 +262,7 @@ export function mapSqliteError(error: unknown, target: SqliteTarget, sql?: strin
           cause: error,
         })
   }
-  if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED') {
+  if (isBusy(error) || code === 'SQLITE_LOCKED') {
     return new PlumblineError({
       code: 'LOCKED',
       message: `${target.path} is locked: another connection holds its write lock`,
