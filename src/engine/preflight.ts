@@ -1,5 +1,6 @@
 import type { DialectName } from '../config/connection-url.js'
 import type { History } from '../history/history-model.js'
+import { findById } from '../history/index-by-id.js'
 import { describeObject, objectKey, type Schema, type SchemaObject } from '../schema/model.js'
 
 /** A pending revision that cannot fit the live schema, and the object that shows it. */
@@ -25,7 +26,7 @@ export function preflight(
   const byKey = new Map(live.objects.map((o) => [objectKey(o), o] as const))
   const byName = new Map(live.objects.map((o) => [claimedName(live.dialect, o), o] as const))
   for (const id of pending) {
-    const revision = history.revisions.find((r) => r.id === id)!
+    const revision = findById(history.revisions, id)!
     const dropped = new Set(revision.delta.dropped.map(objectKey))
     const named = (o: SchemaObject) => {
       const holder = byName.get(claimedName(live.dialect, o))

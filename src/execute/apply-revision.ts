@@ -1,5 +1,6 @@
 import type { Row } from '../dialects/dialect.js'
 import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
+import { indexOfId } from '../history/index-by-id.js'
 import type { RevisionDelta } from '../history/revision-delta.js'
 import { resolveIntegrityConfig } from '../integrity/integrity-config.js'
 import { type CheckPhase, conditionError, runChecksFor } from '../integrity/migration-conditions.js'
@@ -60,7 +61,7 @@ export async function applyRevision(
   { durable = true, outOfOrder = false }: { readonly durable?: boolean; readonly outOfOrder?: boolean } = {},
 ): Promise<AppliedRevision> {
   const { conn, dialect } = ctx
-  const at = ctx.history.revisions.findIndex((r) => r.id === migration.id)
+  const at = indexOfId(ctx.history.revisions, migration.id)
   const revision = ctx.history.revisions[at]!
   const started = ctx.now()
   const clock = performance.now()
@@ -323,7 +324,7 @@ export async function requireConditions(
 /** Reverts one revision with its down section, verified against the revision before it. */
 export async function revertRevision(ctx: ExecutionContext, migration: Migration): Promise<AppliedRevision> {
   const { conn, dialect } = ctx
-  const at = ctx.history.revisions.findIndex((r) => r.id === migration.id)
+  const at = indexOfId(ctx.history.revisions, migration.id)
   const delta = ctx.history.revisions[at]!.delta
   const inverse: RevisionDelta = {
     created: delta.dropped,

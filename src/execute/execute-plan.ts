@@ -1,4 +1,5 @@
 import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
+import { findById } from '../history/index-by-id.js'
 import type { Plan, PlanStep } from '../plan/plan.js'
 import { MIGRATIONS_TABLE, trackingTablesDdl } from '../tracking/tracking-tables.js'
 import {
@@ -129,7 +130,7 @@ async function runStep(
   last: boolean,
 ): Promise<AppliedRevision | undefined> {
   const migration = (id: string) => {
-    const m = ctx.migrations.find((x) => x.id === id)
+    const m = findById(ctx.migrations, id)
     if (!m)
       throw new PlumblineError({
         code: 'INTERNAL',
@@ -165,7 +166,7 @@ async function runStep(
         }
         for (const id of step.revisions) {
           const m = migration(id)
-          const revision = ctx.history.revisions.find((r) => r.id === id)!
+          const revision = findById(ctx.history.revisions, id)!
           const last = id === step.revisions.at(-1)
           await writeTrackingRow(
             ctx.conn,
@@ -203,7 +204,7 @@ async function runStep(
         }
         const catalog = await readCatalogFingerprint(ctx.conn, ctx.dialect)
         for (const id of step.revisions) {
-          const revision = ctx.history.revisions.find((r) => r.id === id)!
+          const revision = findById(ctx.history.revisions, id)!
           await writeTrackingRow(
             ctx.conn,
             trackingRow(ctx, migration(id), ctx.now(), {

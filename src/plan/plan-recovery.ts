@@ -1,4 +1,5 @@
 import type { History } from '../history/history-model.js'
+import { findById, indexOfId } from '../history/index-by-id.js'
 import { describeObject, objectKey, type Schema, type SchemaObject } from '../schema/model.js'
 import type { Migration } from '../source/migration.js'
 import type { Diagnosis, Problem } from '../state/diagnosis.js'
@@ -290,7 +291,7 @@ function planResume(input: RecoveryInput, steps: PlanStep[], blockers: Blocker[]
     ])
     for (const id of input.diagnosis.pending) {
       if (planned.has(id)) continue
-      const m = input.migrations.find((x) => x.id === id)!
+      const m = findById(input.migrations, id)!
       steps.push({
         action: 'apply_migration',
         revision: id,
@@ -351,7 +352,7 @@ function tableKey(schema: string | undefined, name: string): string {
 }
 
 function indexOf(migrations: ReadonlyArray<Migration>, id: string): number {
-  return migrations.findIndex((m) => m.id === id)
+  return indexOfId(migrations, id)
 }
 
 /** The statements a SQL migration's up section runs; a code migration shows as one line. */

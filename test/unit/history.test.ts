@@ -3,6 +3,7 @@ import { isPlumblineError } from '../../src/errors/plumbline-error.js'
 import { parseHistoryFile, renderHistoryFile } from '../../src/history/history-file.js'
 import { historyFreshness } from '../../src/history/history-freshness.js'
 import type { History } from '../../src/history/history-model.js'
+import { findById, indexOfId } from '../../src/history/index-by-id.js'
 import { applyDeltaInPlace, computeDelta, isEmptyDelta } from '../../src/history/revision-delta.js'
 import { fingerprint } from '../../src/schema/fingerprint.js'
 import { createSchema, objectKey, type SchemaObject } from '../../src/schema/model.js'
@@ -244,5 +245,23 @@ describe('freshness of a cached history', () => {
     })
     const real = [current[0]!, migration('0002_r', sum(99), sum(98)), current[2]!]
     expect(historyFreshness(h, real).reasons).toEqual([{ kind: 'edited', id: '0002_r', cosmetic: false }])
+  })
+})
+
+describe('looking a revision up by id', () => {
+  it('answers as findIndex does: the first of a repeated id, -1 for an unknown one', () => {
+    const list = [{ id: 'b' }, { id: 'a' }, { id: 'b' }]
+    expect(indexOfId(list, 'b')).toBe(0)
+    expect(indexOfId(list, 'a')).toBe(1)
+    expect(indexOfId(list, 'z')).toBe(-1)
+    expect(findById(list, 'a')).toBe(list[1])
+    expect(findById(list, 'z')).toBeUndefined()
+  })
+
+  it('sees an item appended to a list it has already indexed', () => {
+    const list: Array<{ id: string }> = [{ id: 'a' }]
+    expect(indexOfId(list, 'c')).toBe(-1)
+    list.push({ id: 'c' })
+    expect(indexOfId(list, 'c')).toBe(1)
   })
 })
