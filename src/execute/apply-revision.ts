@@ -121,15 +121,17 @@ export async function applyRevision(
     statements: 0,
     verifyMs: 0,
   }
+  // Whether the revision's COMMIT was sent: until then a lost connection took everything with it.
+  let commitSent = false
   // A transaction that failed left nothing behind: the attempt is an audit event, and the error goes on.
   const rolledBack = async (error: unknown): Promise<never> => {
     await appendEvent(
       conn,
       event(ctx, 'apply_failed', migration.id, { error: describe(error), rolledBack: true }),
     ).catch(() => {})
-    if (isConnectionLost(error) && !duringStatement(error)) {
-      // The connection went while the revision was verified, recorded or committed: its COMMIT
-      // may have reached the server. One transaction: its effect and its row, or neither.
+    if (isConnectionLost(error) && commitSent) {
+      // The connection went once COMMIT was on its way: it may have reached the server. One
+      // transaction: its effect and its row, or neither. (Before it, the server rolled back.)
       throw withOutcome(migration, error, {
         done: null,
         rolledBack: null,
@@ -173,10 +175,12 @@ export async function applyRevision(
       const live = batched?.read(opened.suffix)
       if (rowExists) {
         await finish(live)
+        commitSent = true
         await conn.execute('COMMIT')
       } else {
         const v = performance.now()
         const { row, applied } = await verified(live)
+        commitSent = true
         await prologue.close(row, applied)
         verifyMs = performance.now() - v
       }
@@ -207,6 +211,8 @@ export async function applyRevision(
           ...ctx.code,
         })
         await finish()
+        // The transaction commits once this returns.
+        commitSent = true
       })
     } catch (error) {
       if (error === SKIPPED) return skipped
@@ -334,6 +340,8 @@ export async function revertRevision(ctx: ExecutionContext, migration: Migration
   const clock = performance.now()
   const started = ctx.now()
   let statements = 0
+  // Whether the transaction's COMMIT was sent (see `applyRevision`).
+  let commitSent = false
   const body = async () => {
     await runMigration(conn, migration, {
       direction: 'down',
@@ -352,6 +360,7 @@ export async function revertRevision(ctx: ExecutionContext, migration: Migration
     })
     await writeTrackingRow(conn, row)
     await appendEvent(conn, event(ctx, 'revert', migration.id, { statements, row }))
+    commitSent = true
   }
   const transactional = migration.transaction && dialect.capabilities.transactionalDdl
   try {
@@ -369,7 +378,7 @@ export async function revertRevision(ctx: ExecutionContext, migration: Migration
         rolledBack: transactional,
       }),
     ).catch(() => {})
-    throw revertFailed(migration, error, transactional ? 0 : statements, transactional)
+    throw revertFailed(migration, error, transactional ? 0 : statements, transactional, commitSent)
   }
   return { revision: migration.id, status: 'applied', ms: performance.now() - clock, statements, verifyMs: 0 }
 }
@@ -379,17 +388,25 @@ export async function revertRevision(ctx: ExecutionContext, migration: Migration
  * a transaction; otherwise the statements that ran before the failure stay, and the tracking row
  * still records the revision as applied.
  */
-function revertFailed(migration: Migration, error: unknown, done: number, rolledBack: boolean): unknown {
+function revertFailed(
+  migration: Migration,
+  error: unknown,
+  done: number,
+  rolledBack: boolean,
+  commitSent: boolean,
+): unknown {
   if (!isPlumblineError(error)) return error
   if (isConnectionLost(error)) {
+    // In a transaction, the outcome is unknown only once its COMMIT was on its way.
+    const unknown = rolledBack && commitSent
     const hint = !rolledBack
       ? `${done} statement${done === 1 ? '' : 's'} of its down section took effect and stay${done === 1 ? 's' : ''}${duringStatement(error) ? ', and the one under way may have taken effect too' : ''} (this database commits DDL by itself), and the tracking table still records ${migration.id} as applied: run \`plumbline diagnose\` once the server answers, then \`plumbline recover\``
-      : duringStatement(error)
-        ? 'nothing of its down section took effect (a server rolls back the open transaction of a connection it loses): run `plumbline down` again once the server answers'
-        : 'its down section took effect together with its tracking update, or not at all (they share one transaction): run `plumbline status` once the server answers'
+      : unknown
+        ? 'its down section took effect together with its tracking update, or not at all (they share one transaction): run `plumbline status` once the server answers'
+        : 'nothing of its down section took effect (a server rolls back the open transaction of a connection it loses): run `plumbline down` again once the server answers'
     const lost = withOutcome(migration, error, {
-      done: rolledBack && !duringStatement(error) ? null : done,
-      rolledBack: rolledBack && !duringStatement(error) ? null : rolledBack,
+      done: unknown ? null : done,
+      rolledBack: unknown ? null : rolledBack,
       hint,
     }) as PlumblineError
     return new PlumblineError({

@@ -9,7 +9,8 @@ import type { Connection } from '../../src/dialects/dialect.js'
 import { migrate as migrateSession } from '../../src/engine/migrate.js'
 import { preflight } from '../../src/engine/preflight.js'
 import { quickHealthy } from '../../src/engine/quick-health.js'
-import { openSession } from '../../src/engine/session.js'
+import { revert } from '../../src/engine/revert.js'
+import { openSession, type Session } from '../../src/engine/session.js'
 import { applyRevision } from '../../src/execute/apply-revision.js'
 import { executePlan } from '../../src/execute/execute-plan.js'
 import { loadMigrations } from '../../src/source/load-migrations.js'
@@ -83,6 +84,48 @@ async function endSessionWhenSleeping(conn: Connection, dialect: string): Promis
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   return false
+}
+
+/**
+ * `session` with a connection that, just before the first call whose SQL `when` picks, has the
+ * server end the session (from `admin`, waiting until it is gone), so that the call meets a lost
+ * connection. Batches are matched by their statements joined with newlines.
+ */
+async function endingSessionBefore(
+  session: Session,
+  admin: Connection,
+  when: (sql: string) => boolean,
+): Promise<{ session: Session; ended: () => boolean }> {
+  const [row] = await session.conn.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')
+  const pid = row!.pid
+  const inner = session.conn
+  let ended = false
+  const before = async (sql: string) => {
+    if (ended || !when(sql)) return
+    await admin.query('SELECT pg_terminate_backend($1, 10000)', [pid])
+    ended = true
+  }
+  const conn = new Proxy(inner, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target)
+      if (typeof value !== 'function') return value
+      if (prop === 'executeBatch')
+        return async (statements: ReadonlyArray<string>) => {
+          await before(statements.join('\n'))
+          return inner.executeBatch!(statements)
+        }
+      if (prop === 'query' || prop === 'execute')
+        return async (sql: string, ...rest: unknown[]) => {
+          await before(sql)
+          return (value as (...args: unknown[]) => unknown).call(target, sql, ...rest)
+        }
+      return value.bind(target)
+    },
+  }) as Connection
+  return {
+    session: { ...session, conn, context: async () => ({ ...(await session.context()), conn }) },
+    ended: () => ended,
+  }
 }
 
 for (const target of dialectTargets()) {
@@ -1153,6 +1196,100 @@ END $$;`
           rmSync(copy, { recursive: true, force: true })
         }
       })
+
+    // What a lost connection leaves of a revision's transaction depends on whether its COMMIT
+    // was sent. The session is ended (from another one, as an administrator or a failover would)
+    // just before a chosen call: the batch that opens a revision, the one that commits it, the
+    // tracking write after a down section.
+    if (target.dialect === 'postgres') {
+      for (const moment of ['opening', 'commit'] as const)
+        it(`a connection lost ${moment === 'opening' ? "before a revision's COMMIT was sent says nothing of it took effect" : "as a revision's COMMIT was sent says it took effect with its row or not at all"}`, async () => {
+          const copy = writeMigrations({
+            '0001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n',
+            '0002_b.sql': 'CREATE TABLE b (id int PRIMARY KEY);\nCREATE INDEX idx_b_id ON b (id);\n',
+          })
+          const session = await openSession({ url, dir: copy })
+          try {
+            let opened = false
+            const ending = await endingSessionBefore(session, conn, (sql) => {
+              if (sql.startsWith('BEGIN') && sql.includes('CREATE TABLE b')) {
+                opened = true
+                return moment === 'opening'
+              }
+              return opened && /COMMIT\s*$/.test(sql)
+            })
+            const result = await migrateSession(ending.session)
+            expect(ending.ended()).toBe(true)
+            expect(result.applied.map((a) => a.revision)).toEqual(['0001_a'])
+            expect(result.error).toMatchObject({ code: 'CONNECTION_LOST', details: { revision: '0002_b' } })
+            if (moment === 'opening') {
+              expect(result.error?.details).toMatchObject({ statementsDone: 0, rolledBack: true })
+              expect(result.error?.hint).toBe(
+                'nothing of it took effect (a server rolls back the open transaction of a connection it loses), and it is simply pending: run `plumbline up` again once the server answers',
+              )
+            } else {
+              expect(result.error?.details).toMatchObject({ statementsDone: null, rolledBack: null })
+              expect(result.error?.hint).toMatch(
+                /^it took effect together with its tracking row, or not at all/,
+              )
+            }
+          } finally {
+            await session.close()
+          }
+          try {
+            // The COMMIT never reached the server here: the revision is pending, and up applies it.
+            expect(await trackingStatuses(conn)).toEqual([['0001_a', 'applied']])
+            const again = await migrate({ url, dir: copy })
+            expect(again.error).toBeUndefined()
+            expect(again.applied.map((a) => a.revision)).toEqual(['0002_b'])
+            expect((await diagnose({ url, dir: copy })).diagnosis.state).toBe('healthy')
+          } finally {
+            rmSync(copy, { recursive: true, force: true })
+          }
+        })
+
+      it('a connection lost after a down section ran, before its COMMIT was sent, says nothing of it took effect', async () => {
+        const copy = writeMigrations({
+          '0001_a.sql':
+            '-- plumbline:up\nCREATE TABLE a (id int PRIMARY KEY);\n-- plumbline:down\nDROP TABLE a;\n',
+          '0002_b.sql':
+            '-- plumbline:up\nCREATE TABLE b (id int PRIMARY KEY);\n-- plumbline:down\nDROP TABLE b;\n',
+        })
+        try {
+          expect((await migrate({ url, dir: copy })).error).toBeUndefined()
+          const session = await openSession({ url, dir: copy })
+          try {
+            let dropped = false
+            // The down section ran and was verified: the tracking update is next.
+            const ending = await endingSessionBefore(session, conn, (sql) => {
+              if (sql.includes('DROP TABLE b')) dropped = true
+              else if (dropped && sql.includes('plumbline_migrations')) return true
+              return false
+            })
+            const result = await revert(ending.session)
+            expect(ending.ended()).toBe(true)
+            expect(result.error).toMatchObject({
+              code: 'CONNECTION_LOST',
+              details: { revision: '0002_b', statementsDone: 0, rolledBack: true },
+            })
+            expect(result.error?.hint).toBe(
+              'nothing of its down section took effect (a server rolls back the open transaction of a connection it loses): run `plumbline down` again once the server answers',
+            )
+          } finally {
+            await session.close()
+          }
+          expect(await trackingStatuses(conn)).toEqual([
+            ['0001_a', 'applied'],
+            ['0002_b', 'applied'],
+          ])
+          const again = await rollback({ url, dir: copy })
+          expect(again.error).toBeUndefined()
+          expect(again.reverted.map((r) => r.revision)).toEqual(['0002_b'])
+        } finally {
+          rmSync(copy, { recursive: true, force: true })
+        }
+      })
+    }
 
     it('refuses before any change an IF NOT EXISTS index that an index of that name on other columns would skip', async () => {
       const preflightDir = fixtureDir('apply-preflight', target.dialect)
