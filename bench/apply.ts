@@ -197,6 +197,7 @@ async function benchDialect(dialect: BenchDialect, build: string): Promise<Apply
       memory: memory!,
       memoryTarget: MEMORY_TARGET,
       ...(hot ? { hot } : {}),
+      busy: upRuns.map((r) => r.busyMs),
       ...(replay ? { replay } : {}),
     }
   } finally {

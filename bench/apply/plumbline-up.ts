@@ -13,6 +13,12 @@ export interface UpRun {
   readonly statements: ReadonlyArray<readonly [StatementClass, ClassTotal]>
   /** Time in introspection for verification, the catalog fingerprint and tracking statements. */
   readonly verificationMs: number
+  /**
+   * Of `ms`, the time this process's main thread was busy (event-loop utilisation): plumbline's
+   * own work and its driver's, the rest being waits for the server. For SQLite, whose driver runs
+   * the statements on the main thread, it is nearly all of `ms`.
+   */
+  readonly busyMs: number
 }
 
 /**
@@ -26,6 +32,7 @@ export async function plumblineUp(
   options: { readonly batchedReads?: boolean } = {},
 ): Promise<UpRun> {
   const ledger = new StatementLedger(options)
+  const loop = performance.eventLoopUtilization()
   const start = performance.now()
   const session = await openSession({ url, dir, history: 'file', create: true })
   let result: MigrateResult
@@ -35,6 +42,7 @@ export async function plumblineUp(
     await session.close()
   }
   const ms = performance.now() - start
+  const busyMs = performance.eventLoopUtilization(loop).active
   if (!result.ok) throw new Error(`up failed: ${result.error?.message ?? result.state}`)
   const applied = result.applied.filter((a) => a.status === 'applied')
   return {
@@ -44,6 +52,7 @@ export async function plumblineUp(
     verifyMs: applied.reduce((sum, a) => sum + a.verifyMs, 0),
     statements: ledger.totals(),
     verificationMs: ledger.verificationMs(),
+    busyMs,
   }
 }
 

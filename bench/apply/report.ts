@@ -4,7 +4,7 @@ import type { BenchDialect } from './fresh-database.js'
 import type { UpMemory } from './measure-up-memory.js'
 import type { UpRun } from './plumbline-up.js'
 import type { SetupCosts } from './setup-costs.js'
-import { duration, megabytes, type Summary } from './stats.js'
+import { duration, megabytes, type Summary, summarize } from './stats.js'
 
 /** A baseline's timings. */
 export interface BaselineResult {
@@ -43,6 +43,8 @@ export interface ApplyResult {
   readonly memory: UpMemory
   readonly memoryTarget: number
   readonly hot?: Hotspots
+  /** Each timed run's main-thread busy time (see `UpRun.busyMs`). */
+  readonly busy: ReadonlyArray<number>
   /**
    * PostgreSQL: the calls one `up` made on its connection, replayed by a bare driver connection
    * on fresh databases, alternating with the binding baseline (ratio as for `up`).
@@ -129,9 +131,12 @@ function hotTable(r: ApplyResult): string[] {
 function replayLines(r: ApplyResult): string[] {
   if (r.replay === undefined) return []
   const binding = r.baselines.find((b) => b.binding)!
+  const busy = summarize(r.busy)
   return [
     '',
     `${r.dialect}: the SQL of one \`up\` (the ${r.replay.calls} calls it made on its connection), replayed by a bare node-postgres connection on fresh databases with nothing of plumbline running: ${range(r.replay.timing)}, ${r.replay.ratio.toFixed(2)}× ${binding.name} (${r.replay.ratioRange[0].toFixed(2)}–${r.replay.ratioRange[1].toFixed(2)}; ${r.replay.timing.runs} runs, each beside a baseline run). That much of the ratio is the server's work on what plumbline sends (the migrations' statements, the reads that verify them, the tracking writes); the rest of \`up\`'s time is plumbline's own work in the process.`,
+    '',
+    `${r.dialect}: that work, measured as the time the process's main thread was busy during each timed \`up\` (event-loop utilisation: plumbline and node-postgres, the rest of the time being waits for the server): ${range(busy)}, ${(busy.median / binding.timing.median).toFixed(2)}× the median ${binding.name}.`,
   ]
 }
 
