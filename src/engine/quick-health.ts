@@ -1,4 +1,5 @@
 import type { Connection, Dialect, Row } from '../dialects/dialect.js'
+import { SessionStatement } from '../dialects/postgres/session-statement.js'
 import { hashCatalogText, readCatalogFingerprint } from '../execute/catalog-fingerprint.js'
 import type { MigrationChecksum } from '../source/load-migrations.js'
 import { MIGRATIONS_TABLE } from '../tracking/tracking-tables.js'
@@ -53,36 +54,27 @@ export async function quickHealthy(
   )
 }
 
-/**
- * The statement prepared on a PostgreSQL session, by name, and the session epoch it was prepared
- * in (`Connection.sessionEpoch`).
- */
-const preparedOn = new WeakMap<Connection, { readonly epoch: number; readonly name: string }>()
-let prepared = 0
+/** The healthy path's statement, prepared on a PostgreSQL session (see `readHealthRows`). */
+const HEALTH_STATEMENT = new SessionStatement('plumbline_health_')
 
 /**
  * Runs the healthy path's statement. On PostgreSQL, where planning the catalog read costs more
  * than a round trip's worth, a session prepares it with the first check (PREPARE and EXECUTE in
  * one round trip) and executes it by name after: a no-op `up` in an open session plans nothing.
- * A name is never reused, so a statement that failed (no tracking table yet) or was dropped is
- * simply prepared again under a new one.
+ * A statement that failed (no tracking table yet) or was dropped is simply prepared again.
  */
 async function readHealthRows<R extends Row>(conn: Connection, sql: string): Promise<R[]> {
   if (conn.dialect !== 'postgres' || conn.executeBatch === undefined) return conn.query<R>(sql)
-  const known = preparedOn.get(conn)
-  if (known !== undefined && known.epoch === (conn.sessionEpoch ?? 0)) {
-    try {
-      return await conn.query<R>(`EXECUTE ${known.name}`)
-    } catch (error) {
-      preparedOn.delete(conn)
-      throw error
-    }
+  const run = HEALTH_STATEMENT.run(conn, sql)
+  let results: Row[][]
+  try {
+    results = await conn.executeBatch(run.statements)
+  } catch (error) {
+    run.settle(false)
+    throw error
   }
-  const name = `plumbline_health_${++prepared}`
-  const epoch = conn.sessionEpoch ?? 0
-  const [, rows] = await conn.executeBatch([`PREPARE ${name} AS ${sql}`, `EXECUTE ${name}`])
-  preparedOn.set(conn, { epoch, name })
-  return (rows ?? []) as R[]
+  run.settle(true)
+  return (results[run.at] ?? []) as R[]
 }
 
 /**

@@ -1,6 +1,7 @@
 import { MIGRATIONS_TABLE } from '../../tracking/tracking-tables.js'
 import { POSTGRES_ROW_WITH_EVENT_SQL, postgresRowWithEventArguments } from '../../tracking/write-tracking.js'
 import type { Connection, RevisionPrologue } from '../dialect.js'
+import { SessionStatement } from './session-statement.js'
 import { postgresTextLiteral } from './text-literal.js'
 
 /** Appended to the status `applied` to make the guard's cast fail with a message that says why. */
@@ -38,31 +39,24 @@ export function postgresRevisionPrologue(
     guardIndex: open.length,
     guardSqlstate: '22P02',
     async close(row, event) {
-      const epoch = conn.sessionEpoch ?? 0
-      const known = trackingStatement.get(conn)
-      const args = postgresRowWithEventArguments(row, event)
-      if (known !== undefined && known.epoch === epoch) {
-        await conn.executeBatch!([`EXECUTE ${known.name}(${args})`, 'COMMIT'])
-        return
+      const run = TRACKING.run(
+        conn,
+        POSTGRES_ROW_WITH_EVENT_SQL,
+        `(${postgresRowWithEventArguments(row, event)})`,
+      )
+      try {
+        await conn.executeBatch!([...run.statements, 'COMMIT'])
+      } catch (error) {
+        run.settle(false)
+        throw error
       }
-      const name = `${TRACKING_STATEMENT}${++prepared}`
-      await conn.executeBatch!([
-        `PREPARE ${name} AS ${POSTGRES_ROW_WITH_EVENT_SQL}`,
-        `EXECUTE ${name}(${args})`,
-        'COMMIT',
-      ])
-      trackingStatement.set(conn, { epoch, name })
+      run.settle(true)
     },
   }
 }
 
-/**
- * The tracking statement prepared on a session, by name, and the session epoch it was prepared
- * in (`Connection.sessionEpoch`). A name is never reused: a statement whose batch failed after
- * it was prepared, or that a migration dropped, is simply prepared again under a new one.
- */
-const trackingStatement = new WeakMap<Connection, { readonly epoch: number; readonly name: string }>()
-let prepared = 0
-
 /** The names of the prepared tracking statements start so. */
 export const TRACKING_STATEMENT = 'plumbline_track_'
+
+/** The tracking row and its audit event, prepared on a session with the first revision it closes. */
+const TRACKING = new SessionStatement(TRACKING_STATEMENT)
