@@ -71,7 +71,7 @@ export function planRecovery(input: RecoveryInput): Plan {
       ensureTracking()
       const upTo = diagnosis.inferred?.revision ?? null
       const revisions =
-        upTo === null ? [] : input.migrations.slice(0, indexOf(input.migrations, upTo) + 1).map((m) => m.id)
+        upTo === null ? [] : input.migrations.slice(0, indexOfId(input.migrations, upTo) + 1).map((m) => m.id)
       steps.push({
         action: 'record_applied',
         revisions,
@@ -91,7 +91,7 @@ export function planRecovery(input: RecoveryInput): Plan {
       }
       const upTo = diagnosis.inferred?.revision ?? null
       const revisions =
-        upTo === null ? [] : input.migrations.slice(0, indexOf(input.migrations, upTo) + 1).map((m) => m.id)
+        upTo === null ? [] : input.migrations.slice(0, indexOfId(input.migrations, upTo) + 1).map((m) => m.id)
       // A table made by hand (columns missing, no key on revision, hence duplicates) cannot take
       // plumbline's rows: it is set aside and made anew.
       const rebuildTable =
@@ -125,7 +125,7 @@ export function planRecovery(input: RecoveryInput): Plan {
 function planCompletion(input: RecoveryInput, steps: PlanStep[], blockers: Blocker[]): void {
   const { diagnosis, history } = input
   const trackedIndex =
-    diagnosis.tracked.revision === null ? -1 : indexOf(input.migrations, diagnosis.tracked.revision)
+    diagnosis.tracked.revision === null ? -1 : indexOfId(input.migrations, diagnosis.tracked.revision)
   const expected = trackedIndex >= 0 ? history.revisions[trackedIndex]!.schema : history.initial
   const groups = new Map<string, Problem[]>()
   for (const p of diagnosis.problems) {
@@ -134,11 +134,11 @@ function planCompletion(input: RecoveryInput, steps: PlanStep[], blockers: Block
     }
   }
   const ordered = [...groups.keys()].sort(
-    (a, b) => indexOf(input.migrations, a) - indexOf(input.migrations, b),
+    (a, b) => indexOfId(input.migrations, a) - indexOfId(input.migrations, b),
   )
   for (const revisionId of ordered) {
     const problems = groups.get(revisionId)!
-    const at = indexOf(input.migrations, revisionId)
+    const at = indexOfId(input.migrations, revisionId)
     const revision = history.revisions[at]!
     const migration = input.migrations[at]!
     const effects =
@@ -222,7 +222,7 @@ function planResume(input: RecoveryInput, steps: PlanStep[], blockers: Blocker[]
     if (p.code !== 'FAILED_MIGRATION' && p.code !== 'PARTIAL_MIGRATION' && p.code !== 'INTERRUPTED_MIGRATION')
       continue
     const id = p.revision!
-    const at = indexOf(input.migrations, id)
+    const at = indexOfId(input.migrations, id)
     const migration = input.migrations[at]!
     const line = diagnosis.timeline.find((l) => l.id === id)
     if (line?.journal && migration.kind === 'sql') {
@@ -349,10 +349,6 @@ function orderForCreation(problems: ReadonlyArray<Problem>): Problem[] {
 
 function tableKey(schema: string | undefined, name: string): string {
   return `${schema ?? ''}.${name}`
-}
-
-function indexOf(migrations: ReadonlyArray<Migration>, id: string): number {
-  return indexOfId(migrations, id)
 }
 
 /** The statements a SQL migration's up section runs; a code migration shows as one line. */
