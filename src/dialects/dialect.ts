@@ -111,10 +111,18 @@ export interface RevisionPrologue {
   /** The SQLSTATE of that failure (told apart from any other failure of that statement). */
   readonly guardSqlstate: string
   /**
-   * Closes a verified revision that had no tracking row: its row and audit event written, and
-   * `COMMIT`, in one round trip on the connection the prologue was made for.
+   * What closes a verified revision that had no tracking row: its row and audit event written,
+   * and `COMMIT`, as statements to send in one round trip on the connection the prologue was made
+   * for — by themselves, or at the head of the next revision's batch.
    */
-  close(row: TrackingRow, event: AuditEvent): Promise<void>
+  closing(row: TrackingRow, event: AuditEvent): RevisionClosing
+}
+
+/** A revision's row, audit event and `COMMIT`, to send (see {@link RevisionPrologue.closing}). */
+export interface RevisionClosing {
+  readonly statements: ReadonlyArray<string>
+  /** Tells how the batch that carried the statements went: `true` once they all ran. */
+  settle(ok: boolean): void
 }
 
 export interface Dialect {

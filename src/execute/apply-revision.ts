@@ -43,6 +43,46 @@ export interface AppliedRevision {
 const SKIPPED = Symbol('skipped')
 
 /**
+ * A revision verified in its open transaction whose tracking row, audit event and `COMMIT` have
+ * not been sent: they go at the head of the next revision's batch, which saves a round trip per
+ * revision of a run (PostgreSQL). Whether it committed is known once that batch comes back.
+ */
+export interface HeldCommit {
+  readonly revision: string
+  /** What applying it did, once its `COMMIT` ran. */
+  readonly applied: AppliedRevision
+  readonly statements: ReadonlyArray<string>
+  /** Tells how the batch that carried the statements went: `true` once they all ran. */
+  settle(ok: boolean): void
+  /**
+   * The revision's error, its `apply_failed` event recorded, for `error`: one of its statements
+   * failed (nothing of it took effect), or the connection was lost before they were known to have
+   * run (its COMMIT may have reached the server).
+   */
+  failed(error: unknown): Promise<unknown>
+}
+
+/** A held commit's revision failed: `error` is that revision's; the one that carried it never began. */
+export class HeldCommitFailed extends Error {
+  constructor(
+    readonly revision: string,
+    readonly error: unknown,
+  ) {
+    super(`the commit of ${revision} failed`)
+  }
+}
+
+/** How the statements of a held commit, sent at the head of a batch, went when the batch failed. */
+function carriedFate(error: unknown, carried: number): 'landed' | 'failed' | 'unknown' {
+  // A failure of a statement after them (their index, or none where the migration's statements
+  // or the read after them failed) means they all ran.
+  const at = isPlumblineError(error) ? error.details?.batchIndex : undefined
+  if (typeof at !== 'number' || at >= carried) return 'landed'
+  // A lost connection counts only the statements it heard complete: COMMIT may have run.
+  return isConnectionLost(error) ? 'unknown' : 'failed'
+}
+
+/**
  * Runs one revision and writes its tracking row only once the database shows its effect.
  *
  * In a transaction (transactional DDL, no `no-transaction` directive): run → read back only what
@@ -58,7 +98,26 @@ export async function applyRevision(
   migration: Migration,
   mode: ApplyMode,
   fromStatement = 0,
-  { durable = true, outOfOrder = false }: { readonly durable?: boolean; readonly outOfOrder?: boolean } = {},
+  {
+    durable = true,
+    outOfOrder = false,
+    carried,
+    hold,
+  }: {
+    readonly durable?: boolean
+    readonly outOfOrder?: boolean
+    /**
+     * The previous revision's held commit: sent at the head of this revision's batch, or alone
+     * first where this one is not run that way; `landed` is called once it ran. Where it failed,
+     * this throws {@link HeldCommitFailed} and nothing of this revision ran.
+     */
+    readonly carried?: { readonly commit: HeldCommit; readonly landed: () => void }
+    /**
+     * Takes this revision's commit where it can be held (see {@link HeldCommit}); the revision is
+     * then verified but not committed when this returns.
+     */
+    readonly hold?: (commit: HeldCommit) => void
+  } = {},
 ): Promise<AppliedRevision> {
   const { conn, dialect } = ctx
   const at = indexOfId(ctx.history.revisions, migration.id)
@@ -123,6 +182,21 @@ export async function applyRevision(
   }
   // Whether the revision's COMMIT was sent: until then a lost connection took everything with it.
   let commitSent = false
+  // Whether the previous revision's held commit is known to have run.
+  let carriedLanded = false
+  const landCarried = () => {
+    if (carried === undefined || carriedLanded) return
+    carriedLanded = true
+    carried.commit.settle(true)
+    carried.landed()
+  }
+  const result = (): AppliedRevision => ({
+    revision: migration.id,
+    status: 'applied',
+    ms: performance.now() - clock,
+    statements: Math.max(total, statements),
+    verifyMs,
+  })
   // A transaction that failed left nothing behind: the attempt is an audit event, and the error goes on.
   const rolledBack = async (error: unknown): Promise<never> => {
     await appendEvent(
@@ -155,22 +229,34 @@ export async function applyRevision(
     conn.executeBatch !== undefined
       ? dialect.revisionPrologue?.(conn, migration.id, { durable })
       : undefined
+  // The previous revision's held commit goes alone first where this one does not run in a batch.
+  if (carried !== undefined && (prologue === undefined || migration.kind !== 'sql')) {
+    try {
+      await conn.executeBatch!(carried.commit.statements)
+    } catch (error) {
+      await conn.execute('ROLLBACK').catch(() => {})
+      carried.commit.settle(false)
+      throw new HeldCommitFailed(carried.commit.revision, await carried.commit.failed(error))
+    }
+    landCarried()
+  }
   if (prologue !== undefined && migration.kind === 'sql') {
     // One round trip opens the transaction, reads the revision's row, stops if another process
     // applied it meanwhile, runs the statements and — where the dialect can send it so — reads
-    // back what they should have done; then the row (with its audit event) and COMMIT in one more.
+    // back what they should have done; then the row (with its audit event) and COMMIT in one more,
+    // or, held, at the head of the next revision's.
+    const carry = carried?.commit.statements ?? []
+    const opening = [...carry, ...prologue.statements]
     const read = deltaRead(revision.delta, true)
     const batched =
       read === undefined
         ? undefined
-        : dialect.batchedRead?.(conn, read, [
-            ...prologue.statements,
-            ...migration.up.statements.map((s) => s.sql),
-          ])
+        : dialect.batchedRead?.(conn, read, [...opening, ...migration.up.statements.map((s) => s.sql)])
     let opened: { readonly prefix: Row[][]; readonly suffix: Row[][] } | undefined
     try {
-      opened = await runMigrationAfter(conn, migration, prologue.statements, batched)
-      rowExists = opened.prefix[prologue.statusIndex]?.[0] !== undefined
+      opened = await runMigrationAfter(conn, migration, opening, batched)
+      landCarried()
+      rowExists = opened.prefix[carry.length + prologue.statusIndex]?.[0] !== undefined
       for (let done = 1; done <= total; done++) await onStatement(done)
       const live = batched?.read(opened.suffix)
       if (rowExists) {
@@ -180,16 +266,51 @@ export async function applyRevision(
       } else {
         const v = performance.now()
         const { row, applied } = await verified(live)
+        if (hold !== undefined) {
+          const closing = prologue.closing(row, applied)
+          verifyMs = performance.now() - v
+          hold({
+            revision: migration.id,
+            applied: result(),
+            statements: closing.statements,
+            settle: closing.settle,
+            failed: async (error) => {
+              commitSent = true
+              return rolledBack(closingFailed(migration, error, closing.statements)).catch((e: unknown) => e)
+            },
+          })
+          return result()
+        }
+        const closing = prologue.closing(row, applied)
         commitSent = true
-        await prologue.close(row, applied)
+        try {
+          await conn.executeBatch!(closing.statements)
+        } catch (error) {
+          closing.settle(false)
+          throw closingFailed(migration, error, closing.statements)
+        }
+        closing.settle(true)
         verifyMs = performance.now() - v
       }
     } catch (error) {
       await conn.execute('ROLLBACK').catch(() => {})
+      if (carried !== undefined && !carriedLanded) {
+        const fate = carriedFate(error, carry.length)
+        if (fate === 'landed') landCarried()
+        else {
+          carried.commit.settle(false)
+          throw new HeldCommitFailed(
+            carried.commit.revision,
+            await carried.commit.failed(
+              fate === 'failed' ? error : lostWithHeldCommit(error, carried.commit.revision, migration.id),
+            ),
+          )
+        }
+      }
       const guarded =
         opened === undefined &&
         isPlumblineError(error) &&
-        error.details?.batchIndex === prologue.guardIndex &&
+        error.details?.batchIndex === carry.length + prologue.guardIndex &&
         error.details.sqlstate === prologue.guardSqlstate
       if (guarded) return skipped
       return rolledBack(error)
@@ -288,13 +409,7 @@ export async function applyRevision(
       })
     }
   }
-  return {
-    revision: migration.id,
-    status: 'applied',
-    ms: performance.now() - clock,
-    statements: Math.max(total, statements),
-    verifyMs,
-  }
+  return result()
 }
 
 /**
@@ -477,6 +592,39 @@ function withOutcome(
     message: error.message,
     hint: withStatementHint(outcome.hint, error),
     details,
+    cause: error.cause ?? error,
+  })
+}
+
+/**
+ * A lost connection, told as the revision whose held commit went at the head of `next`'s batch:
+ * its COMMIT was on its way, and the server may have run it.
+ */
+function lostWithHeldCommit(error: unknown, revision: string, next: string): unknown {
+  if (!isPlumblineError(error)) return error
+  return new PlumblineError({
+    code: 'CONNECTION_LOST',
+    message: `migration ${revision}, its COMMIT sent at the head of ${next}'s batch: ${error.message}`,
+    details: { revision },
+    cause: error.cause ?? error,
+  })
+}
+
+/**
+ * A failure of the statements that write a revision's row and commit it, told as the revision's:
+ * at `COMMIT`, its own deferred work failed (a deferred constraint, a constraint trigger), which
+ * the migration must fix. A lost connection passes unchanged.
+ */
+function closingFailed(migration: Migration, error: unknown, statements: ReadonlyArray<string>): unknown {
+  if (!isPlumblineError(error) || isConnectionLost(error)) return error
+  const at = error.details?.batchIndex
+  const commit = typeof at === 'number' && statements[at] === 'COMMIT'
+  const { batchIndex: _, ...details } = error.details ?? {}
+  return new PlumblineError({
+    code: commit ? 'MIGRATION_FAILED' : error.code,
+    message: `migration ${migration.id} failed at ${commit ? 'its COMMIT' : 'its tracking row'}: ${error.message}`,
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    details: { ...details, revision: migration.id, ...(commit ? { statement: 'COMMIT' } : {}) },
     cause: error.cause ?? error,
   })
 }

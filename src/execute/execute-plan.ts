@@ -13,6 +13,8 @@ import {
   type AppliedRevision,
   applyRevision,
   event,
+  type HeldCommit,
+  HeldCommitFailed,
   requireConditions,
   revertRevision,
   trackingRow,
@@ -45,42 +47,115 @@ export interface Outcome {
 export async function executePlan(ctx: ExecutionContext, plan: Plan): Promise<Outcome> {
   const outcomes: StepOutcome[] = []
   const lastRevision = plan.steps.findLastIndex(appliesRevision)
+  // A revision verified, its commit held for the next revision's batch (see `HeldCommit`).
+  let held: { readonly commit: HeldCommit; readonly index: number; readonly step: PlanStep } | undefined
+  const total = plan.steps.length
+  const landed = () => {
+    if (held === undefined) return
+    const { applied } = held.commit
+    outcomes.push({ step: held.step, status: 'done', ms: applied.ms, applied })
+    ctx.onProgress?.({ kind: 'step-end', index: held.index, total, status: 'done', ms: applied.ms })
+    held = undefined
+  }
+  const heldFailed = (failure: HeldCommitFailed): Outcome => {
+    const e = asPlumblineError(failure.error)
+    const { index, step, commit } = held!
+    held = undefined
+    outcomes.push({ step, status: 'failed', ms: commit.applied.ms, error: e })
+    ctx.onProgress?.({ kind: 'step-end', index, total, status: 'failed', ms: commit.applied.ms })
+    return { ok: false, steps: outcomes, error: e }
+  }
+  /** Sends a held commit by itself: before a step that does not take it, or a stop. */
+  const flush = async (): Promise<Outcome | undefined> => {
+    if (held === undefined) return undefined
+    const { commit } = held
+    try {
+      await ctx.conn.executeBatch!(commit.statements)
+    } catch (error) {
+      await ctx.conn.execute('ROLLBACK').catch(() => {})
+      commit.settle(false)
+      return heldFailed(new HeldCommitFailed(commit.revision, await commit.failed(error)))
+    }
+    commit.settle(true)
+    landed()
+    return undefined
+  }
   for (const [index, step] of plan.steps.entries()) {
-    if (ctx.signal?.aborted)
+    if (ctx.signal?.aborted) {
+      const failed = await flush()
+      if (failed) return failed
       return { ok: false, steps: outcomes, error: await interrupted(ctx, plan, outcomes) }
+    }
+    if (!appliesRevision(step)) {
+      const failed = await flush()
+      if (failed) return failed
+    }
     ctx.onProgress?.({
       kind: 'step-start',
       index,
-      total: plan.steps.length,
+      total,
       action: step.action,
       ...('revision' in step ? { revision: step.revision } : {}),
     })
     const clock = performance.now()
+    const carried = held === undefined ? undefined : { commit: held.commit, landed }
+    let holding: HeldCommit | undefined
     try {
-      const applied = await runStep(ctx, step, index >= lastRevision)
+      const applied = await runStep(ctx, step, index >= lastRevision, {
+        ...(carried ? { carried } : {}),
+        // Another revision of the plan follows: this one's commit may travel with it.
+        ...(index < lastRevision
+          ? {
+              hold: (commit: HeldCommit) => {
+                holding = commit
+              },
+            }
+          : {}),
+      })
+      // Not taken (a step that ran no revision): sent by itself.
+      if (held !== undefined) {
+        const failed = await flush()
+        if (failed) return failed
+      }
+      if (holding !== undefined) {
+        held = { commit: holding, index, step }
+        continue
+      }
       const status: StepStatus = applied?.status === 'skipped' ? 'skipped' : 'done'
       const ms = performance.now() - clock
       outcomes.push({ step, status, ms, ...(applied ? { applied } : {}) })
-      ctx.onProgress?.({ kind: 'step-end', index, total: plan.steps.length, status, ms })
+      ctx.onProgress?.({ kind: 'step-end', index, total, status, ms })
     } catch (error) {
-      const e = isPlumblineError(error)
-        ? error
-        : new PlumblineError({
-            code: 'INTERNAL',
-            message: error instanceof Error ? error.message : String(error),
-            cause: error,
-          })
+      // The previous revision's commit failed at the head of this step's batch: nothing of this
+      // step ran, and the plan stops at that revision.
+      if (error instanceof HeldCommitFailed) return heldFailed(error)
+      // The step failed before it sent anything: the previous revision's commit goes by itself.
+      const failed = await flush()
+      if (failed) return failed
+      const e = asPlumblineError(error)
       // Stopped while waiting to begin the step's transaction (SQLite's write lock): nothing of
       // the step ran, and the plan stops there as between two steps.
       if (e.code === 'INTERRUPTED' && e.details?.writeLockWait === true)
         return { ok: false, steps: outcomes, error: await interrupted(ctx, plan, outcomes) }
       const ms = performance.now() - clock
       outcomes.push({ step, status: 'failed', ms, error: e })
-      ctx.onProgress?.({ kind: 'step-end', index, total: plan.steps.length, status: 'failed', ms })
+      ctx.onProgress?.({ kind: 'step-end', index, total, status: 'failed', ms })
       return { ok: false, steps: outcomes, error: e }
     }
   }
+  const failed = await flush()
+  if (failed) return failed
   return { ok: true, steps: outcomes }
+}
+
+function asPlumblineError(error: unknown): PlumblineError {
+  return isPlumblineError(error)
+    ? error
+    : new PlumblineError({
+        code: 'INTERNAL',
+        message: error instanceof Error ? error.message : String(error),
+        cause: error,
+      })
 }
 
 /**
@@ -128,6 +203,7 @@ async function runStep(
   ctx: ExecutionContext,
   step: PlanStep,
   last: boolean,
+  commits: Pick<Parameters<typeof applyRevision>[4] & object, 'carried' | 'hold'>,
 ): Promise<AppliedRevision | undefined> {
   const migration = (id: string) => {
     const m = findById(ctx.migrations, id)
@@ -146,11 +222,15 @@ async function runStep(
       return applyRevision(ctx, migration(step.revision), 'apply', 0, {
         durable: last,
         outOfOrder: step.outOfOrder === true,
+        ...commits,
       })
     case 'rerun_revision':
-      return applyRevision(ctx, migration(step.revision), 'rerun', 0, { durable: last })
+      return applyRevision(ctx, migration(step.revision), 'rerun', 0, { durable: last, ...commits })
     case 'resume_migration':
-      return applyRevision(ctx, migration(step.revision), 'resume', step.fromStatement, { durable: last })
+      return applyRevision(ctx, migration(step.revision), 'resume', step.fromStatement, {
+        durable: last,
+        ...commits,
+      })
     case 'revert_migration':
       return revertRevision(ctx, migration(step.revision))
     case 'record_applied':

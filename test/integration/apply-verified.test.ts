@@ -232,6 +232,137 @@ for (const target of dialectTargets()) {
       }
     })
 
+    // PostgreSQL: a verified revision's tracking row and COMMIT go at the head of the next
+    // revision's batch, one round trip per revision.
+    if (target.dialect === 'postgres') {
+      it("sends each revision's row and COMMIT at the head of the next one's batch, and ends each revision in order", async () => {
+        const steps: string[] = []
+        const names = new Map<number, string>()
+        const session = await openSession({
+          url,
+          dir,
+          onProgress: (e) => {
+            if (e.kind === 'step-start') names.set(e.index, e.revision ?? e.action)
+            if (e.kind !== 'statement')
+              steps.push(`${e.kind === 'step-start' ? 'start' : e.status} ${names.get(e.index)}`)
+          },
+        })
+        const batches: string[][] = []
+        const send = session.conn.executeBatch!.bind(session.conn)
+        session.conn.executeBatch = (statements) => {
+          if (statements.includes('BEGIN') || statements.includes('COMMIT')) batches.push([...statements])
+          return send(statements)
+        }
+        try {
+          const result = await migrateSession(session)
+          expect(result.error).toBeUndefined()
+          expect(result.applied.map((a) => [a.revision, a.status])).toEqual(
+            HABIT_REVISIONS.map((r) => [r, 'applied']),
+          )
+        } finally {
+          await session.close()
+        }
+        // Three revisions, four round trips: each opening batch but the first begins with the
+        // previous revision's row (the prepared tracking statement) and COMMIT.
+        expect(batches).toHaveLength(HABIT_REVISIONS.length + 1)
+        for (const [i, batch] of batches.entries()) {
+          const begin = batch.indexOf('BEGIN')
+          const head = begin === -1 ? batch : batch.slice(0, begin)
+          if (i === 0) expect(head).toEqual([])
+          else {
+            expect(head.at(-1)).toBe('COMMIT')
+            expect(head.at(-2)).toMatch(/^EXECUTE plumbline_track_\d+\(E'/)
+            expect(head.at(-2)).toContain(`E'${HABIT_REVISIONS[i - 1]}'`)
+          }
+        }
+        // A revision ends once the batch that carried its COMMIT came back: after the next began.
+        expect(steps.filter((s) => !s.includes('tracking'))).toEqual([
+          `start ${INIT}`,
+          `start ${INDEXES}`,
+          `done ${INIT}`,
+          `start ${POINTS_LOG}`,
+          `done ${INDEXES}`,
+          `done ${POINTS_LOG}`,
+        ])
+        expect(await trackingStatuses(conn)).toEqual(HABIT_REVISIONS.map((r) => [r, 'applied']))
+        expect((await auditEvents(conn)).filter((e) => e.event === 'apply').map((e) => e.revision)).toEqual([
+          ...HABIT_REVISIONS,
+        ])
+      })
+
+      it("reports a revision whose COMMIT fails at the head of the next one's batch as rolled back, and the next as never begun", async () => {
+        const copy = writeMigrations({
+          '0001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY, parent int);\n',
+          // The copy has a parent that does not exist: checked only at COMMIT (a shadow database,
+          // empty, commits it).
+          '0002_b.sql':
+            'ALTER TABLE a ADD CONSTRAINT a_parent_fkey FOREIGN KEY (parent) REFERENCES a (id) DEFERRABLE INITIALLY DEFERRED NOT VALID;\nINSERT INTO a (id, parent) SELECT id + 1000, parent FROM a;\n',
+          '0003_c.sql': 'CREATE TABLE c (id int PRIMARY KEY);\n',
+        })
+        try {
+          await migrate({ url, dir: copy, to: '0001_a' })
+          await conn.execute('INSERT INTO a (id, parent) VALUES (1, 99)')
+          const steps: string[] = []
+          const result = await migrate({
+            url,
+            dir: copy,
+            onProgress: (e) => {
+              if (e.kind === 'step-start') steps.push(`start ${e.revision}`)
+              if (e.kind === 'step-end') steps.push(`${e.status} ${e.index}`)
+            },
+          })
+          expect(result.applied).toEqual([])
+          expect(result.error).toMatchObject({
+            code: 'MIGRATION_FAILED',
+            details: { revision: '0002_b', statement: 'COMMIT', statementsDone: 0, rolledBack: true },
+          })
+          expect(result.error?.message).toMatch(/^migration 0002_b failed at its COMMIT: .*a_parent_fkey/)
+          expect(result.error?.hint).toMatch(/^nothing of it took effect \(its transaction was rolled back\)/)
+          expect(steps).toEqual(['start 0002_b', 'start 0003_c', 'failed 0'])
+          expect(await trackingStatuses(conn)).toEqual([['0001_a', 'applied']])
+          expect(
+            await conn.query(
+              "SELECT to_regclass('c') AS c, (SELECT count(*)::int FROM pg_constraint WHERE conname = 'a_parent_fkey') AS fk",
+            ),
+          ).toEqual([{ c: null, fk: 0 }])
+          expect(await conn.query('SELECT id, parent FROM a')).toEqual([{ id: 1, parent: 99 }])
+          expect((await auditEvents(conn)).map((e) => [e.event, e.revision]).slice(-1)).toEqual([
+            ['apply_failed', '0002_b'],
+          ])
+        } finally {
+          rmSync(copy, { recursive: true, force: true })
+        }
+      })
+
+      it('keeps a revision whose COMMIT went at the head of a batch that failed further on, and the failing one is pending', async () => {
+        const copy = writeMigrations({
+          '0001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n',
+          '0002_b.sql': 'CREATE TABLE b (id int PRIMARY KEY);\n',
+          // Fails on a row of a (a shadow database, empty, runs it).
+          '0003_c.sql': 'CREATE TABLE c (id int PRIMARY KEY);\nINSERT INTO c SELECT id / 0 FROM a;\n',
+        })
+        try {
+          await migrate({ url, dir: copy, to: '0001_a' })
+          await conn.execute('INSERT INTO a (id) VALUES (1)')
+          const result = await migrate({ url, dir: copy })
+          expect(result.applied.map((a) => a.revision)).toEqual(['0002_b'])
+          expect(result.error).toMatchObject({
+            code: 'MIGRATION_FAILED',
+            details: { revision: '0003_c', statementIndex: 1, statementsDone: 0, rolledBack: true },
+          })
+          expect(await trackingStatuses(conn)).toEqual([
+            ['0001_a', 'applied'],
+            ['0002_b', 'applied'],
+          ])
+          expect(
+            await conn.query("SELECT to_regclass('b') IS NOT NULL AS b, to_regclass('c') IS NULL AS c"),
+          ).toEqual([{ b: true, c: true }])
+        } finally {
+          rmSync(copy, { recursive: true, force: true })
+        }
+      })
+    }
+
     // Where a commit can skip waiting for the disk: PostgreSQL's `synchronous_commit`.
     if (target.dialect === 'postgres')
       it('waits for the disk at the commit of each run’s last revision, which makes the earlier ones durable', async () => {
@@ -239,7 +370,7 @@ for (const target of dialectTargets()) {
         const opened: string[][] = []
         const send = session.conn.executeBatch!.bind(session.conn)
         session.conn.executeBatch = (statements) => {
-          if (statements[0] === 'BEGIN') opened.push([...statements])
+          if (statements.includes('BEGIN')) opened.push([...statements])
           return send(statements)
         }
         const asynchronous = () => opened.map((b) => b.includes('SET LOCAL synchronous_commit = off'))
@@ -1199,29 +1330,42 @@ END $$;`
 
     // What a lost connection leaves of a revision's transaction depends on whether its COMMIT
     // was sent. The session is ended (from another one, as an administrator or a failover would)
-    // just before a chosen call: the batch that opens a revision, the one that commits it, the
-    // tracking write after a down section.
+    // just before a chosen call: the batch that opens the run's first revision; the one that
+    // opens the next and carries the previous revision's row and COMMIT at its head; the last
+    // revision's own commit; the tracking write after a down section.
     if (target.dialect === 'postgres') {
-      for (const moment of ['opening', 'commit'] as const)
-        it(`a connection lost ${moment === 'opening' ? "before a revision's COMMIT was sent says nothing of it took effect" : "as a revision's COMMIT was sent says it took effect with its row or not at all"}`, async () => {
+      const moments = {
+        opening: "before a revision's COMMIT was sent says nothing of it took effect",
+        carried:
+          "as a revision's COMMIT went at the head of the next one's batch says it took effect with its row or not at all, and the next one never began",
+        commit: "as a revision's COMMIT was sent says it took effect with its row or not at all",
+      } as const
+      for (const [moment, title] of Object.entries(moments) as Array<[keyof typeof moments, string]>)
+        it(`a connection lost ${title}`, async () => {
           const copy = writeMigrations({
             '0001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n',
             '0002_b.sql': 'CREATE TABLE b (id int PRIMARY KEY);\nCREATE INDEX idx_b_id ON b (id);\n',
+            '0003_c.sql': 'CREATE TABLE c (id int PRIMARY KEY);\n',
           })
+          await migrate({ url, dir: copy, to: '0001_a' })
           const session = await openSession({ url, dir: copy })
           try {
-            let opened = false
+            let last = false
             const ending = await endingSessionBefore(session, conn, (sql) => {
-              if (sql.startsWith('BEGIN') && sql.includes('CREATE TABLE b')) {
-                opened = true
-                return moment === 'opening'
+              if (sql.includes('CREATE TABLE b')) return moment === 'opening'
+              if (sql.includes('CREATE TABLE c')) {
+                last = true
+                return moment === 'carried'
               }
-              return opened && /COMMIT\s*$/.test(sql)
+              return moment === 'commit' && last && /COMMIT\s*$/.test(sql)
             })
             const result = await migrateSession(ending.session)
             expect(ending.ended()).toBe(true)
-            expect(result.applied.map((a) => a.revision)).toEqual(['0001_a'])
-            expect(result.error).toMatchObject({ code: 'CONNECTION_LOST', details: { revision: '0002_b' } })
+            // The revision whose outcome the error tells, and what up knew to have committed.
+            const [failed, committed] =
+              moment === 'commit' ? ['0003_c', ['0002_b']] : ['0002_b', [] as string[]]
+            expect(result.applied.map((a) => a.revision)).toEqual(committed)
+            expect(result.error).toMatchObject({ code: 'CONNECTION_LOST', details: { revision: failed } })
             if (moment === 'opening') {
               expect(result.error?.details).toMatchObject({ statementsDone: 0, rolledBack: true })
               expect(result.error?.hint).toBe(
@@ -1233,15 +1377,23 @@ END $$;`
                 /^it took effect together with its tracking row, or not at all/,
               )
             }
+            if (moment === 'carried')
+              expect(result.error?.message).toMatch(
+                /^migration 0002_b, its COMMIT sent at the head of 0003_c's batch: /,
+              )
           } finally {
             await session.close()
           }
           try {
-            // The COMMIT never reached the server here: the revision is pending, and up applies it.
-            expect(await trackingStatuses(conn)).toEqual([['0001_a', 'applied']])
+            // The batch never reached the server here: what it held is pending, and up applies it.
+            expect(await trackingStatuses(conn)).toEqual(
+              [['0001_a', 'applied']].concat(moment === 'commit' ? [['0002_b', 'applied']] : []),
+            )
             const again = await migrate({ url, dir: copy })
             expect(again.error).toBeUndefined()
-            expect(again.applied.map((a) => a.revision)).toEqual(['0002_b'])
+            expect(again.applied.map((a) => a.revision)).toEqual(
+              moment === 'commit' ? ['0003_c'] : ['0002_b', '0003_c'],
+            )
             expect((await diagnose({ url, dir: copy })).diagnosis.state).toBe('healthy')
           } finally {
             rmSync(copy, { recursive: true, force: true })

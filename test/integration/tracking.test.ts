@@ -126,10 +126,12 @@ for (const target of dialectTargets()) {
         for (const revision of closed) {
           await conn.execute('BEGIN')
           const before = conn.roundTrips
-          await postgresRevisionPrologue(conn, revision, { durable: true }).close(
+          const closing = postgresRevisionPrologue(conn, revision, { durable: true }).closing(
             tricky(revision),
             event(revision),
           )
+          await conn.executeBatch!(closing.statements)
+          closing.settle(true)
           expect(conn.roundTrips - before).toBe(1)
         }
         const statements = await conn.query<{ name: string }>(

@@ -30,7 +30,13 @@ export function createProgressView(out: Output, options: { readonly tty: boolean
   let drawn = false
   let frame = 0
   let timer: NodeJS.Timeout | undefined
-  let step: { label: string; n: string; started: number; statements: string } | undefined
+  /** The step under way: the live line's. */
+  let step: { index: number; label: string; n: string; started: number; statements: string } | undefined
+  /**
+   * A step that ended its own part while the next began: a revision whose COMMIT travels at the
+   * head of the next one's batch ends once that batch comes back.
+   */
+  let pending: { index: number; label: string; n: string } | undefined
 
   const draw = () => {
     if (!live) return
@@ -42,6 +48,12 @@ export function createProgressView(out: Output, options: { readonly tty: boolean
     out.log(`${drawn ? REDRAW : ''}${line}`)
     drawn = false
     live = undefined
+  }
+  /** Makes `current` the live line. */
+  const showLive = (current: NonNullable<typeof step>) => {
+    live = () =>
+      `${c.dim(current.n)} ${current.label}${current.statements} ${c.dim(duration(performance.now() - current.started))}`
+    draw()
   }
   const startTicker = () => {
     if (!options.tty || timer) return
@@ -68,29 +80,36 @@ export function createProgressView(out: Output, options: { readonly tty: boolean
       if (event.kind === 'step-start') {
         const label = event.revision ?? words(event.action)
         const n = `[${event.index + 1}/${event.total}]`
-        step = { label, n, started: performance.now(), statements: '' }
+        if (step !== undefined) pending = step
+        step = { index: event.index, label, n, started: performance.now(), statements: '' }
         if (!options.tty) {
           out.log(`${c.dim('→')} ${c.dim(n)} ${words(event.action)} ${event.revision ?? ''}`.trimEnd())
           return
         }
-        const current = step
-        live = () =>
-          `${c.dim(current.n)} ${current.label}${current.statements} ${c.dim(duration(performance.now() - current.started))}`
-        draw()
+        showLive(step)
         startTicker()
       } else if (event.kind === 'statement') {
         if (step) step.statements = c.dim(` · statement ${event.done}/${event.total || '?'}`)
         if (options.tty) draw()
       } else {
-        const label = step?.label ?? ''
-        const n = step?.n ?? `[${event.index + 1}/${event.total}]`
+        const earlier = pending !== undefined && pending.index === event.index
+        const ended = earlier ? pending : step
+        const n = ended?.n ?? `[${event.index + 1}/${event.total}]`
         const mark =
           event.status === 'failed' ? c.red('✗') : event.status === 'skipped' ? c.yellow('-') : c.green('✓')
         const note = event.status === 'skipped' ? c.dim(' (already applied by another process)') : ''
-        const line = `${mark} ${c.dim(n)} ${label} ${c.dim(duration(event.ms))}${note}`
-        if (options.tty) settle(line)
-        else out.log(line)
-        step = undefined
+        const line = `${mark} ${c.dim(n)} ${ended?.label ?? ''} ${c.dim(duration(event.ms))}${note}`
+        if (earlier) {
+          pending = undefined
+          // Its line goes above the live one, which stays; unless it failed: then the step after
+          // it never began.
+          if (event.status === 'failed') step = undefined
+        } else step = undefined
+        if (!options.tty) out.log(line)
+        else {
+          settle(line)
+          if (step !== undefined) showLive(step)
+        }
       }
     },
     stop() {

@@ -1,6 +1,8 @@
+import type { TrackingRow } from '../../tracking/tracking-model.js'
 import { MIGRATIONS_TABLE } from '../../tracking/tracking-tables.js'
+import type { AuditEvent } from '../../tracking/write-tracking.js'
 import { POSTGRES_ROW_WITH_EVENT_SQL, postgresRowWithEventArguments } from '../../tracking/write-tracking.js'
-import type { Connection, RevisionPrologue } from '../dialect.js'
+import type { Connection, RevisionClosing, RevisionPrologue } from '../dialect.js'
 import { SessionStatement } from './session-statement.js'
 import { postgresTextLiteral } from './text-literal.js'
 
@@ -13,9 +15,9 @@ const GUARD = postgresTextLiteral(': applied by another process meanwhile')
  * that row says another process applied the revision meanwhile — a cast of the status to integer
  * (22P02) — so nothing of it runs twice: a plain statement, no procedural block to compile. The
  * revision id goes in as a literal (the simple protocol takes no parameters). Once verified, the
- * revision's row and audit event go with `COMMIT` in one more round trip: a statement the session
- * prepares with the first revision it closes and executes by name after (planning it cost more
- * than running it), its arguments as literals too.
+ * revision's row and audit event go with `COMMIT` (`closing`), by themselves or at the head of the
+ * next revision's batch: a statement the session prepares with the first revision it closes and
+ * executes by name after (planning it cost more than running it), its arguments as literals too.
  *
  * A revision that another of the same run follows commits without waiting for its WAL to reach
  * the disk (`synchronous_commit` off for its transaction alone): the run's last commit waits, and
@@ -29,6 +31,14 @@ export function postgresRevisionPrologue(
   { durable }: { readonly durable: boolean },
 ): RevisionPrologue {
   const open = durable ? ['BEGIN'] : ['BEGIN', 'SET LOCAL synchronous_commit = off']
+  const closing = (row: TrackingRow, event: AuditEvent): RevisionClosing => {
+    const run = TRACKING.run(
+      conn,
+      POSTGRES_ROW_WITH_EVENT_SQL,
+      `(${postgresRowWithEventArguments(row, event)})`,
+    )
+    return { statements: [...run.statements, 'COMMIT'], settle: run.settle }
+  }
   return {
     statements: [
       ...open,
@@ -38,20 +48,7 @@ export function postgresRevisionPrologue(
     statusIndex: open.length,
     guardIndex: open.length,
     guardSqlstate: '22P02',
-    async close(row, event) {
-      const run = TRACKING.run(
-        conn,
-        POSTGRES_ROW_WITH_EVENT_SQL,
-        `(${postgresRowWithEventArguments(row, event)})`,
-      )
-      try {
-        await conn.executeBatch!([...run.statements, 'COMMIT'])
-      } catch (error) {
-        run.settle(false)
-        throw error
-      }
-      run.settle(true)
-    },
+    closing,
   }
 }
 
