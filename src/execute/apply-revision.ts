@@ -1,4 +1,4 @@
-import type { Row } from '../dialects/dialect.js'
+import type { Connection, Row } from '../dialects/dialect.js'
 import { isPlumblineError, PlumblineError } from '../errors/plumbline-error.js'
 import { indexOfId } from '../history/index-by-id.js'
 import type { RevisionDelta } from '../history/revision-delta.js'
@@ -72,6 +72,20 @@ export class HeldCommitFailed extends Error {
   }
 }
 
+/**
+ * Sends a held commit by itself: throws {@link HeldCommitFailed} where it failed, its
+ * transaction rolled back (whoever takes it as landed settles it, see `executePlan`).
+ */
+export async function sendHeldCommit(conn: Connection, commit: HeldCommit): Promise<void> {
+  try {
+    await conn.executeBatch!(commit.statements)
+  } catch (error) {
+    await conn.execute('ROLLBACK').catch(() => {})
+    commit.settle(false)
+    throw new HeldCommitFailed(commit.revision, await commit.failed(error))
+  }
+}
+
 /** How the statements of a held commit, sent at the head of a batch, went when the batch failed. */
 function carriedFate(error: unknown, carried: number): 'landed' | 'failed' | 'unknown' {
   // A failure of a statement after them (their index, or none where the migration's statements
@@ -108,7 +122,8 @@ export async function applyRevision(
     readonly outOfOrder?: boolean
     /**
      * The previous revision's held commit: sent at the head of this revision's batch, or alone
-     * first where this one is not run that way; `landed` is called once it ran. Where it failed,
+     * first where this one is not run that way; `landed` is called once it ran (and settles it).
+     * Where it failed,
      * this throws {@link HeldCommitFailed} and nothing of this revision ran.
      */
     readonly carried?: { readonly commit: HeldCommit; readonly landed: () => void }
@@ -187,7 +202,6 @@ export async function applyRevision(
   const landCarried = () => {
     if (carried === undefined || carriedLanded) return
     carriedLanded = true
-    carried.commit.settle(true)
     carried.landed()
   }
   const result = (): AppliedRevision => ({
@@ -231,13 +245,7 @@ export async function applyRevision(
       : undefined
   // The previous revision's held commit goes alone first where this one does not run in a batch.
   if (carried !== undefined && (prologue === undefined || migration.kind !== 'sql')) {
-    try {
-      await conn.executeBatch!(carried.commit.statements)
-    } catch (error) {
-      await conn.execute('ROLLBACK').catch(() => {})
-      carried.commit.settle(false)
-      throw new HeldCommitFailed(carried.commit.revision, await carried.commit.failed(error))
-    }
+    await sendHeldCommit(conn, carried.commit)
     landCarried()
   }
   if (prologue !== undefined && migration.kind === 'sql') {

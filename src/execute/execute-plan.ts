@@ -17,6 +17,7 @@ import {
   HeldCommitFailed,
   requireConditions,
   revertRevision,
+  sendHeldCommit,
   trackingRow,
 } from './apply-revision.js'
 import { readCatalogFingerprint } from './catalog-fingerprint.js'
@@ -50,8 +51,10 @@ export async function executePlan(ctx: ExecutionContext, plan: Plan): Promise<Ou
   // A revision verified, its commit held for the next revision's batch (see `HeldCommit`).
   let held: { readonly commit: HeldCommit; readonly index: number; readonly step: PlanStep } | undefined
   const total = plan.steps.length
+  // The held commit ran: its revision is applied.
   const landed = () => {
     if (held === undefined) return
+    held.commit.settle(true)
     const { applied } = held.commit
     outcomes.push({ step: held.step, status: 'done', ms: applied.ms, applied })
     ctx.onProgress?.({ kind: 'step-end', index: held.index, total, status: 'done', ms: applied.ms })
@@ -68,15 +71,12 @@ export async function executePlan(ctx: ExecutionContext, plan: Plan): Promise<Ou
   /** Sends a held commit by itself: before a step that does not take it, or a stop. */
   const flush = async (): Promise<Outcome | undefined> => {
     if (held === undefined) return undefined
-    const { commit } = held
     try {
-      await ctx.conn.executeBatch!(commit.statements)
+      await sendHeldCommit(ctx.conn, held.commit)
     } catch (error) {
-      await ctx.conn.execute('ROLLBACK').catch(() => {})
-      commit.settle(false)
-      return heldFailed(new HeldCommitFailed(commit.revision, await commit.failed(error)))
+      if (error instanceof HeldCommitFailed) return heldFailed(error)
+      throw error
     }
-    commit.settle(true)
     landed()
     return undefined
   }
