@@ -30,6 +30,16 @@ const LOCK =
  */
 export class StatementLedger {
   readonly #totals = new Map<StatementClass, { count: number; ms: number }>()
+  /**
+   * Statements timed and not yet classified: classifying them (their text) waits until the
+   * figures are asked for, so that the ledger's own work stays out of the time it measures.
+   */
+  readonly #unclassified: Array<{
+    readonly sql: string | ReadonlyArray<string>
+    readonly fingerprintSql: string
+    readonly introspecting: 'verification' | 'full' | undefined
+    readonly ms: number
+  }> = []
   #introspecting: 'verification' | 'full' | undefined
   readonly #batchedReads: boolean
 
@@ -43,11 +53,13 @@ export class StatementLedger {
 
   /** The totals so far, largest first. */
   totals(): ReadonlyArray<readonly [StatementClass, ClassTotal]> {
+    this.#classifyTimed()
     return [...this.#totals.entries()].sort((a, b) => b[1].ms - a[1].ms)
   }
 
   /** Time in the classes that verification adds to running a migration. */
   verificationMs(): number {
+    this.#classifyTimed()
     const of = (c: StatementClass) => this.#totals.get(c)?.ms ?? 0
     return of('introspection: verification') + of('catalog fingerprint') + of('tracking and audit')
   }
@@ -59,9 +71,23 @@ export class StatementLedger {
     this.#totals.set(cls, total)
   }
 
-  #classify(sql: string, fingerprintSql: string): StatementClass {
-    if (this.#introspecting) return `introspection: ${this.#introspecting}`
-    const text = sql.trimStart()
+  #classifyTimed(): void {
+    for (const { sql, fingerprintSql, introspecting, ms } of this.#unclassified)
+      this.#add(this.#classify(sql, fingerprintSql, introspecting), ms)
+    this.#unclassified.length = 0
+  }
+
+  #classify(
+    sql: string | ReadonlyArray<string>,
+    fingerprintSql: string,
+    introspecting: 'verification' | 'full' | undefined,
+  ): StatementClass {
+    if (introspecting) return `introspection: ${introspecting}`
+    // A migration's statements, sent with the BEGIN and the checks that open them, count as the
+    // migration's.
+    if (typeof sql !== 'string' && sql.some((s) => s.includes('saved_search_path')))
+      return 'migration statements'
+    const text = (typeof sql === 'string' ? sql : sql.join(';\n')).trimStart()
     if (/^(BEGIN|COMMIT|ROLLBACK|START TRANSACTION)\b/i.test(text)) return 'transaction control'
     if (text.includes(fingerprintSql))
       return text.includes(MIGRATIONS_TABLE) ? 'healthy check' : 'catalog fingerprint'
@@ -84,13 +110,13 @@ export class StatementLedger {
   }
 
   connection(inner: Connection, fingerprintSql: string): Connection {
-    const timed = async <T>(sql: string, run: () => Promise<T>): Promise<T> => {
-      const cls = this.#classify(sql, fingerprintSql)
+    const timed = async <T>(sql: string | ReadonlyArray<string>, run: () => Promise<T>): Promise<T> => {
+      const introspecting = this.#introspecting
       const start = performance.now()
       try {
         return await run()
       } finally {
-        this.#add(cls, performance.now() - start)
+        this.#unclassified.push({ sql, fingerprintSql, introspecting, ms: performance.now() - start })
       }
     }
     const query: Connection['query'] = (sql, params) => timed(sql, () => inner.query(sql, params))
@@ -98,15 +124,7 @@ export class StatementLedger {
     const executeBatch: Connection['executeBatch'] =
       inner.executeBatch === undefined
         ? undefined
-        : (statements) =>
-            // A migration's statements, sent with the BEGIN and the checks that open them, count
-            // as the migration's.
-            timed(
-              statements.some((s) => s.includes('saved_search_path'))
-                ? 'migration batch'
-                : statements.join(';\n'),
-              () => inner.executeBatch!(statements),
-            )
+        : (statements) => timed(statements, () => inner.executeBatch!(statements))
     // The driver's BEGIN and COMMIT are sent by the inner connection itself: their time is the
     // transaction's time less what ran inside it.
     const transaction: Connection['transaction'] = async (fn) => {

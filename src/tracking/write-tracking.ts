@@ -25,6 +25,22 @@ export function placeholders(dialect: DialectName, count: number, from = 1): str
   return Array.from({ length: count }, (_, i) => (dialect === 'postgres' ? `$${from + i}` : '?')).join(', ')
 }
 
+/**
+ * The text of a statement of a dialect, built once: the tracking writes run several times per
+ * revision of a run, always with the same text.
+ */
+function perDialect(build: (d: DialectName) => string): (d: DialectName) => string {
+  const built = new Map<DialectName, string>()
+  return (d) => {
+    let sql = built.get(d)
+    if (sql === undefined) {
+      sql = build(d)
+      built.set(d, sql)
+    }
+    return sql
+  }
+}
+
 /** A time as the dialect's column type takes it (MySQL DATETIME has no zone and no `T`). */
 export function timeParam(dialect: DialectName, iso: string): string {
   return dialect === 'mysql' ? iso.replace('T', ' ').replace(/Z$/, '') : iso
@@ -36,7 +52,7 @@ export function timeParam(dialect: DialectName, iso: string): string {
  */
 export async function writeTrackingRow(conn: Connection, row: TrackingRow): Promise<void> {
   const d = conn.dialect
-  await conn.query(`DELETE FROM ${MIGRATIONS_TABLE} WHERE revision = ${placeholders(d, 1)}`, [row.revision])
+  await conn.query(deleteRowSql(d), [row.revision])
   await conn.query(insertRowSql(d), rowValues(d, row))
 }
 
@@ -55,14 +71,7 @@ export async function insertTrackingRowWithEvent(
     await appendEvent(conn, event)
     return
   }
-  const values = rowValues(d, row)
-  await conn.query(
-    rowWithEventSql(
-      placeholders(d, MIGRATIONS_COLUMNS.length),
-      placeholders(d, EVENT_COLUMNS.length, values.length + 1),
-    ),
-    [...values, ...eventValues(d, event)],
-  )
+  await conn.query(POSTGRES_ROW_WITH_EVENT_SQL, [...rowValues(d, row), ...eventValues(d, event)])
 }
 
 /** PostgreSQL: the event inserted by a data-modifying `WITH`, then the row, from two value lists. */
@@ -92,9 +101,19 @@ export function postgresRowWithEventArguments(row: TrackingRow, event: AuditEven
   return [...rowValues('postgres', row), ...eventValues('postgres', event)].map(literal).join(', ')
 }
 
-function insertRowSql(d: DialectName): string {
-  return `INSERT INTO ${MIGRATIONS_TABLE} (${MIGRATIONS_COLUMNS.join(', ')}) VALUES (${placeholders(d, MIGRATIONS_COLUMNS.length)})`
-}
+const insertRowSql = perDialect(
+  (d) =>
+    `INSERT INTO ${MIGRATIONS_TABLE} (${MIGRATIONS_COLUMNS.join(', ')}) VALUES (${placeholders(d, MIGRATIONS_COLUMNS.length)})`,
+)
+
+const deleteRowSql = perDialect(
+  (d) => `DELETE FROM ${MIGRATIONS_TABLE} WHERE revision = ${placeholders(d, 1)}`,
+)
+
+const insertEventSql = perDialect(
+  (d) =>
+    `INSERT INTO ${EVENTS_TABLE} (${EVENT_COLUMNS.join(', ')}) VALUES (${placeholders(d, EVENT_COLUMNS.length)})`,
+)
 
 function rowValues(d: DialectName, row: TrackingRow): unknown[] {
   return [
@@ -120,9 +139,7 @@ function rowValues(d: DialectName, row: TrackingRow): unknown[] {
 
 /** Removes a revision's tracking rows (all of them, if a damaged table holds several). */
 export async function deleteTrackingRow(conn: Connection, revision: string): Promise<void> {
-  await conn.query(`DELETE FROM ${MIGRATIONS_TABLE} WHERE revision = ${placeholders(conn.dialect, 1)}`, [
-    revision,
-  ])
+  await conn.query(deleteRowSql(conn.dialect), [revision])
 }
 
 /** An audit event (contract §3): one per apply, rollback, baseline, repair, recovery. */
@@ -139,11 +156,7 @@ export interface AuditEvent {
 
 /** Appends one event to `plumbline_events`. */
 export async function appendEvent(conn: Connection, event: AuditEvent): Promise<void> {
-  const d = conn.dialect
-  await conn.query(
-    `INSERT INTO ${EVENTS_TABLE} (${EVENT_COLUMNS.join(', ')}) VALUES (${placeholders(d, EVENT_COLUMNS.length)})`,
-    eventValues(d, event),
-  )
+  await conn.query(insertEventSql(conn.dialect), eventValues(conn.dialect, event))
 }
 
 function eventValues(d: DialectName, event: AuditEvent): unknown[] {

@@ -138,6 +138,49 @@ describe('sqlite: introspection', () => {
     expect(many.objects).toEqual(few.objects)
   })
 
+  it('in a transaction, reads a table’s pragmas only while its text is new, giving what one statement gives', async () => {
+    // Texts no other test wrote: the process has not parsed them yet. A comment inside a CREATE
+    // TABLE is kept in its stored text, so each database gets tables of its own text.
+    const tagged = (tag: string) =>
+      exactness.base.map((sql) => sql.replace(/^(CREATE TABLE \w+ \()/, `$1 /* ${tag} */`))
+    const tables = ['users', 'goals', 'diary_entry', 'daily_stats', 'points_log']
+    const only = tables.map((name) => ({ name }))
+    const withoutText = (schema: Schema) =>
+      schema.objects.map((o) =>
+        o.kind === 'table' ? { ...o, details: { ...o.details, sql: undefined } } : o,
+      )
+    const run = Date.now().toString(36)
+    // One statement, as a read outside a transaction is made.
+    const single = await fresh(tagged(`single ${run}`))
+    const once = await introspectSqlite(single, { only })
+    const conn = await fresh(tagged(`split ${run}`))
+    await conn.execute('BEGIN')
+    const read = async (options: Parameters<typeof introspectSqlite>[1]) => {
+      const before = conn.roundTrips
+      const schema = await introspectSqlite(conn, { ...options, inTransaction: true })
+      return { schema, statements: conn.roundTrips - before }
+    }
+    const first = await read({ only })
+    // The objects, then the pragmas of the five tables whose text was new.
+    expect(first.statements).toBe(2)
+    expect(withoutText(first.schema)).toEqual(withoutText(once))
+    expect(first.schema.objects.filter((o) => o.kind === 'foreign_key').length).toBeGreaterThan(0)
+    const again = await read({ only })
+    expect(again.statements).toBe(1)
+    expect(again.schema.objects).toEqual(first.schema.objects)
+    // Asked for indexes alone, it leaves the tables' objects out, and their pragmas unread.
+    await conn.execute('ALTER TABLE goals ADD COLUMN note TEXT')
+    const indexes = await read({ only: [{ name: 'goals' }], kinds: ['index'] })
+    expect(indexes.statements).toBe(1)
+    expect(new Set(indexes.schema.objects.map((o) => o.kind))).toEqual(new Set(['index']))
+    expect(keys(indexes.schema)).toContain(key('index', 'idx_goals_active', 'goals'))
+    // The table's new text is read with its pragmas: the added column shows.
+    const altered = await read({ only: [{ name: 'goals' }] })
+    expect(altered.statements).toBe(2)
+    expect(keys(altered.schema)).toContain(key('column', 'note', 'goals'))
+    await conn.execute('ROLLBACK')
+  })
+
   it('sends nothing when asked for no object at all', async () => {
     const conn = await fresh(exactness.base)
     const before = conn.roundTrips

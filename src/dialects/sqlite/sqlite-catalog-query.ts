@@ -14,23 +14,7 @@ import type { IntrospectOptions, Row } from '../dialect.js'
  * module, which may not be loaded on this connection.
  */
 export function catalogQuery(options?: IntrospectOptions): { sql: string; params: unknown[] } {
-  const only = options?.only
-  // Names are matched as SQLite matches identifiers: ASCII case-insensitively (NOCASE). A few
-  // names go in as a list of parameters, compared as they are: folding every name of the schema
-  // with lower(), or probing a json_each() list, made a verification's read three times as long.
-  const listed = only !== undefined && only.length <= LISTED_NAMES
-  const names = listed ? only.map(() => '?').join(', ') : ''
-  // Virtual tables (rootpage 0) are read whether named or not: whether a table is a virtual
-  // table's shadow is decided from them (see `managedObjects`), not by pragma_table_list, which
-  // first works out the columns of every view of the schema, again after each schema change: asked
-  // in the statement, it cost a verification's read twice what the rest of the read costs.
-  const virtual = `(m.type = 'table' AND coalesce(m.rootpage, 0) = 0)`
-  const filter =
-    only === undefined
-      ? ''
-      : listed
-        ? `AND (m.name COLLATE NOCASE IN (${names}) OR m.tbl_name COLLATE NOCASE IN (${names}) OR ${virtual})`
-        : `AND (lower(m.name) IN (SELECT lower(value) FROM json_each(?)) OR lower(m.tbl_name) IN (SELECT lower(value) FROM json_each(?)) OR ${virtual})`
+  const { filter, params } = objectFilter(options?.only)
   const sql = `WITH objects AS MATERIALIZED (
   SELECT m.type, m.name, m.tbl_name, m.sql,
     m.type = 'table' AND m.sql NOT LIKE 'CREATE VIRTUAL %' AS ordinary
@@ -51,13 +35,69 @@ UNION ALL
 SELECT 2, o.name, f."table", f."from", f."to", f.id, f.seq, f.on_update, f.on_delete, f."match"
 FROM objects AS o, pragma_foreign_key_list(o.name, 'main') AS f
 WHERE o.ordinary`
-  if (only === undefined) return { sql, params: [] }
+  return { sql, params }
+}
+
+/**
+ * The object rows of {@link catalogQuery} alone (`kind` 0): the first of the two statements of a
+ * read in a transaction, where the pragma rows are asked for only for the tables whose
+ * `CREATE TABLE` text has not been read before (see {@link tableDetailsQuery}). A third of the
+ * cost of a verification's read was compiling and running the pragma branches for tables whose
+ * objects were known already.
+ */
+export function objectsQuery(only: IntrospectOptions['only']): { sql: string; params: unknown[] } {
+  const { filter, params } = objectFilter(only)
+  const sql = `SELECT 0 AS kind, m.tbl_name AS owner, m.name AS name, m.type AS a, m.sql AS b,
+  m.type = 'table' AND m.sql NOT LIKE 'CREATE VIRTUAL %' AS c,
+  NULL AS d, NULL AS e, NULL AS f, NULL AS g
+FROM main.sqlite_schema AS m
+WHERE m.sql IS NOT NULL
+  ${filter}
+  AND substr(lower(m.tbl_name), 1, 7) <> 'sqlite_'
+  AND substr(lower(m.tbl_name), 1, 10) <> 'plumbline_'`
+  return { sql, params }
+}
+
+/**
+ * The pragma rows of {@link catalogQuery} (`kind` 1 and 2) for `count` ordinary tables, each
+ * named exactly as `sqlite_schema` names it (the parameters, in order).
+ */
+export function tableDetailsQuery(count: number): string {
+  const values = Array.from({ length: count }, () => '(?)').join(', ')
+  return `WITH t(name) AS (VALUES ${values})
+SELECT 1 AS kind, t.name AS owner, x.name AS name, x.type AS a, x.dflt_value AS b, x."notnull" AS c,
+  x.pk AS d, x.hidden AS e, x.cid AS f, NULL AS g
+FROM t, pragma_table_xinfo(t.name, 'main') AS x
+UNION ALL
+SELECT 2, t.name, f."table", f."from", f."to", f.id, f.seq, f.on_update, f.on_delete, f."match"
+FROM t, pragma_foreign_key_list(t.name, 'main') AS f`
+}
+
+/** The condition on `sqlite_schema AS m` that narrows a read to `only`, with its parameters. */
+function objectFilter(only: IntrospectOptions['only']): { filter: string; params: unknown[] } {
+  if (only === undefined) return { filter: '', params: [] }
+  // Names are matched as SQLite matches identifiers: ASCII case-insensitively (NOCASE). A few
+  // names go in as a list of parameters, compared as they are: folding every name of the schema
+  // with lower(), or probing a json_each() list, made a verification's read three times as long.
+  const listed = only.length <= LISTED_NAMES
+  // Virtual tables (rootpage 0) are read whether named or not: whether a table is a virtual
+  // table's shadow is decided from them (see `managedObjects`), not by pragma_table_list, which
+  // first works out the columns of every view of the schema, again after each schema change: asked
+  // in the statement, it cost a verification's read twice what the rest of the read costs.
+  const virtual = `(m.type = 'table' AND coalesce(m.rootpage, 0) = 0)`
   if (listed) {
+    const names = only.map(() => '?').join(', ')
     const values = only.map((o) => o.name)
-    return { sql, params: [...values, ...values] }
+    return {
+      filter: `AND (m.name COLLATE NOCASE IN (${names}) OR m.tbl_name COLLATE NOCASE IN (${names}) OR ${virtual})`,
+      params: [...values, ...values],
+    }
   }
   const list = JSON.stringify(only.map((o) => o.name))
-  return { sql, params: [list, list] }
+  return {
+    filter: `AND (lower(m.name) IN (SELECT lower(value) FROM json_each(?)) OR lower(m.tbl_name) IN (SELECT lower(value) FROM json_each(?)) OR ${virtual})`,
+    params: [list, list],
+  }
 }
 
 /** The names of the shadow tables of the database's virtual tables, as SQLite's modules report them. */

@@ -1,14 +1,16 @@
 import { isPlumblineError, PlumblineError } from '../../errors/plumbline-error.js'
-import { createSchema, type Schema, type SchemaObject } from '../../schema/model.js'
+import { createSchema, type ObjectKind, type Schema, type SchemaObject } from '../../schema/model.js'
 import type { Connection, IntrospectOptions } from '../dialect.js'
 import {
   type Catalog,
   catalogQuery,
   foldAscii,
   managedObjects,
+  objectsQuery,
   readCatalogRows,
   type SchemaRow,
   SHADOW_TABLES_SQL,
+  tableDetailsQuery,
 } from './sqlite-catalog-query.js'
 import { parseCreateIndex } from './sqlite-create-index-parser.js'
 import { parseCreateTable } from './sqlite-create-table-parser.js'
@@ -28,16 +30,66 @@ import { tableObjects } from './sqlite-table-objects.js'
  * schema.objects.map((o) => `${o.kind} ${o.name}`) // ['column created_at', …, 'index idx_goals_user_id', 'table goals']
  */
 export async function introspectSqlite(conn: Connection, options?: IntrospectOptions): Promise<Schema> {
-  if (options?.only !== undefined && options.only.length === 0) return createSchema('sqlite', [])
-  const query = catalogQuery(options)
-  const catalog = readCatalogRows(await conn.query(query.sql, query.params))
-  const rows = await managedObjects(catalog.objects, options?.only, async () => {
+  const only = options?.only
+  if (only !== undefined && only.length === 0) return createSchema('sqlite', [])
+  const shadowTables = async () => {
     const shadows = await conn.query<{ name: string }>(SHADOW_TABLES_SQL)
     return new Set(shadows.map((r) => foldAscii(r.name)))
-  })
+  }
+  // A narrowed read in the caller's transaction (verification) reads the objects first and the
+  // pragmas only of the tables whose text is new to this process; both statements see the same
+  // schema. Otherwise one statement reads it all, so that no other connection's change can fall
+  // between two reads.
+  if (only === undefined || options?.inTransaction !== true) {
+    const query = catalogQuery(options)
+    const catalog = readCatalogRows(await conn.query(query.sql, query.params))
+    return schemaOf(
+      parsedRowsOf(conn),
+      await managedObjects(catalog.objects, only, shadowTables),
+      catalog,
+      true,
+    )
+  }
+  const query = objectsQuery(only)
+  const rows = await managedObjects(
+    readCatalogRows(await conn.query(query.sql, query.params)).objects,
+    only,
+    shadowTables,
+  )
+  // A caller that looks for indexes, triggers or views alone gets no table objects.
+  const tables = options.kinds === undefined || options.kinds.some((k) => TABLE_KINDS.has(k))
+  const parsed = parsedRowsOf(conn)
+  const unknown = tables ? rows.filter((r) => r.ordinary && !parsed.has(rowKey(r))).map((r) => r.name) : []
+  const catalog =
+    unknown.length === 0
+      ? NO_DETAILS
+      : readCatalogRows(await conn.query(tableDetailsQuery(unknown.length), unknown))
+  return schemaOf(parsed, rows, catalog, tables)
+}
+
+/** The kinds of object a table's row and its pragmas give. */
+const TABLE_KINDS: ReadonlySet<ObjectKind> = new Set([
+  'table',
+  'column',
+  'primary_key',
+  'unique',
+  'foreign_key',
+  'check',
+])
+
+const NO_DETAILS: Catalog = { objects: [], columns: new Map(), foreignKeys: new Map() }
+
+/** The objects of `rows`, each row's parsed once per connection (see {@link parsedRowsOf}). */
+function schemaOf(
+  parsedRows: Map<string, ReadonlyArray<SchemaObject>>,
+  rows: ReadonlyArray<SchemaRow>,
+  catalog: Catalog,
+  tables: boolean,
+): Schema {
   const objects: SchemaObject[] = []
   for (const row of rows) {
-    const key = `${row.type}\u0000${row.name}\u0000${row.table}\u0000${row.sql}`
+    if (!tables && row.type === 'table') continue
+    const key = rowKey(row)
     let parsed = parsedRows.get(key)
     if (parsed === undefined) {
       try {
@@ -53,13 +105,28 @@ export async function introspectSqlite(conn: Connection, options?: IntrospectOpt
   return createSchema('sqlite', objects)
 }
 
+function rowKey(row: SchemaRow): string {
+  return `${row.type}\u0000${row.name}\u0000${row.table}\u0000${row.sql}`
+}
+
 /**
- * The objects of each catalog row, by the row's type, names and SQL text. SQLite derives what the
- * pragmas report (columns, foreign keys) from that same stored text, so equal keys always mean
- * equal objects: each distinct statement is parsed once per process, and verification, which
- * reads the same tables again and again, pays only for the catalog query.
+ * The objects of each catalog row read on a connection, by the row's type, names and SQL text.
+ * SQLite derives what the pragmas report (columns, foreign keys) from that same stored text, so
+ * equal keys always mean equal objects: each distinct statement is parsed once per connection,
+ * and verification, which reads the same tables again and again, reads a table's pragmas only
+ * when its text is new. Kept per connection, not per process: a session (one `up`) does the same
+ * work whatever ran in the process before it.
  */
-const parsedRows = new Map<string, ReadonlyArray<SchemaObject>>()
+function parsedRowsOf(conn: Connection): Map<string, ReadonlyArray<SchemaObject>> {
+  let parsed = parsedRowsByConnection.get(conn)
+  if (parsed === undefined) {
+    parsed = new Map()
+    parsedRowsByConnection.set(conn, parsed)
+  }
+  return parsed
+}
+
+const parsedRowsByConnection = new WeakMap<Connection, Map<string, ReadonlyArray<SchemaObject>>>()
 const PARSED_ROWS_LIMIT = 50_000
 
 function objectsOf(row: SchemaRow, catalog: Catalog): SchemaObject[] {
