@@ -5,7 +5,8 @@
 // Environment: PLUMBLINE_BENCH_PG_URL (administrative URL of the PostgreSQL server, default
 // postgres://postgres@127.0.0.1:5432/postgres), PLUMBLINE_BENCH_MYSQL_URL (of the MySQL or
 // MariaDB server, default mysql://root@127.0.0.1:3306/mysql), PLUMBLINE_BENCH_DIALECTS (default
-// "sqlite,postgres,mysql"), PLUMBLINE_BENCH_RUNS (default 7; MySQL, slow at DDL, runs 3 at most).
+// "sqlite,postgres,mysql"), PLUMBLINE_BENCH_RUNS (default 15 on SQLite, whose runs are short and
+// whose file syncs vary the most, 7 on PostgreSQL; MySQL, slow at DDL, runs 3 at most).
 // Writes the `## apply` section of BENCHMARKS.md and exits 1 when a target is missed.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -31,7 +32,9 @@ import { hotspots } from './inspect/profile.js'
 
 const SEED = 2024
 const MIGRATIONS = 300
-const RUNS = Number(process.env.PLUMBLINE_BENCH_RUNS ?? 7)
+const RUNS_SET =
+  process.env.PLUMBLINE_BENCH_RUNS === undefined ? undefined : Number(process.env.PLUMBLINE_BENCH_RUNS)
+const DEFAULT_RUNS: Record<BenchDialect, number> = { sqlite: 15, postgres: 7, mysql: 3 }
 const NOOP_RUNS = 21
 /** Verified `up` may cost at most this many times its binding baseline (MySQL: reported). */
 const RATIO_TARGET: Partial<Record<BenchDialect, number>> = { sqlite: 1.5, postgres: 1.5 }
@@ -92,7 +95,10 @@ async function benchDialect(dialect: BenchDialect, build: string): Promise<Apply
   try {
     const files = migrations.map((m: GeneratedMigration) => join(fixture.dir, m.name))
     const baselines = baselinesFor(dialect, files, scripts)
-    const runs = dialect === 'mysql' ? Math.min(RUNS, 3) : RUNS
+    const runs = Math.min(
+      RUNS_SET ?? DEFAULT_RUNS[dialect],
+      dialect === 'mysql' ? 3 : Number.POSITIVE_INFINITY,
+    )
     const upRuns: UpRun[] = []
     const baselineSamples = baselines.map(() => [] as number[])
     let atHead: Awaited<ReturnType<typeof freshDatabase>> | undefined
@@ -216,7 +222,7 @@ try {
   build.remove()
 }
 const misses = results.flatMap(missesOf)
-const section = renderApplySection({ date, machine, seed: SEED, runs: RUNS, results, misses })
+const section = renderApplySection({ date, machine, seed: SEED, results, misses })
 writeSection(OUTPUT, 'apply', section)
 console.log(section)
 for (const miss of misses) console.error(`bench/apply: ${miss}`)
