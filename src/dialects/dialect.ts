@@ -1,7 +1,7 @@
 import type { ConnectionTarget, DialectName } from '../config/connection-url.js'
 import type { MigrationLock } from '../lock/migration-lock.js'
 import type { DdlRenderer } from '../plan/ddl-renderer.js'
-import type { ObjectKind, Schema } from '../schema/model.js'
+import type { ObjectKind, Schema, SchemaObject } from '../schema/model.js'
 import type { TrackingRow } from '../tracking/tracking-model.js'
 import type { AuditEvent } from '../tracking/write-tracking.js'
 
@@ -81,6 +81,14 @@ export interface IntrospectOptions {
    * changes of the session to a savepoint it rolls back (PostgreSQL's fixed settings).
    */
   readonly inTransaction?: boolean
+  /**
+   * With `only`: the objects the caller expects to find (verification: what the delta creates or
+   * changes). Where the database keeps an object's whole definition as text that is exactly the
+   * expected one, the read may answer with the expected objects of it instead of reading and
+   * parsing them (SQLite: a table whose `CREATE TABLE` text is the expected table's
+   * `details.sql`), and leave out its other objects, as with `objects`.
+   */
+  readonly expected?: ReadonlyArray<SchemaObject>
 }
 
 /** See {@link Dialect.batchedRead}. */

@@ -34,9 +34,11 @@ export async function checkDelta(
 
 /** What to read of the live schema to check `delta`; `undefined` when it touches nothing. */
 export function deltaRead(delta: RevisionDelta, inTransaction: boolean): IntrospectOptions | undefined {
-  const touched = [...delta.created, ...delta.changed.map((c) => c.after), ...delta.dropped]
+  const wanted = [...delta.created, ...delta.changed.map((c) => c.after)]
+  const touched = [...wanted, ...delta.dropped]
   if (touched.length === 0) return undefined
   return {
+    expected: wanted,
     only: relationsOf(touched),
     kinds: [...new Set(touched.map((o) => o.kind))],
     objects: [...new Set(touched.filter((o) => TABLE_SCOPED_KINDS.has(o.kind)).map((o) => o.name))],

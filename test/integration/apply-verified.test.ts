@@ -1568,6 +1568,36 @@ END $$;`
       ).toBe(false)
     })
 
+    it('never records a migration whose table an IF NOT EXISTS skipped after pre-flight, and names the missing column', async () => {
+      const skippedDir = fixtureDir('apply-skipped-table', target.dialect)
+      await migrate({ url, dir: skippedDir, to: '0001_notes' })
+      const session = await openSession({ url, dir: skippedDir })
+      try {
+        const planned = await migrateSession(session, { dryRun: true })
+        expect(planned).toMatchObject({ ok: true, state: 'pending' })
+        // Pre-flight found nothing in the way. Then another hand creates a table of that name
+        // with other columns: the migration's CREATE TABLE IF NOT EXISTS does nothing.
+        await conn.execute('CREATE TABLE labels (id INTEGER PRIMARY KEY, title TEXT)')
+        const outcome = await executePlan(await session.context(), planned.plan)
+        expect(outcome.ok).toBe(false)
+        expect(outcome.error).toMatchObject({
+          code: 'VERIFICATION_FAILED',
+          details: { revision: '0002_labels', missing: [{ kind: 'column', name: 'name', table: 'labels' }] },
+        })
+        expect(outcome.error?.message).toContain('column name on labels')
+      } finally {
+        await session.close()
+      }
+      const rows = await trackingStatuses(conn)
+      expect(rows[0]).toEqual(['0001_notes', 'applied'])
+      expect(rows.some(([revision, status]) => revision === '0002_labels' && status === 'applied')).toBe(
+        false,
+      )
+      expect((await auditEvents(conn)).some((e) => e.event === 'apply' && e.revision === '0002_labels')).toBe(
+        false,
+      )
+    })
+
     if (target.dialect !== 'sqlite') {
       // SQLite has no procedural blocks: a statement there cannot swallow its own error.
       it('never records as applied a migration whose procedural block swallowed its error, and names the missing index', async () => {

@@ -181,6 +181,40 @@ describe('sqlite: introspection', () => {
     await conn.execute('ROLLBACK')
   })
 
+  it('answers a table stored with exactly the expected text with the expected objects, any other by reading it', async () => {
+    const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
+    const tagged = exactness.base.map((sql) => sql.replace(/^(CREATE TABLE \w+ \()/, `$1 /* ${run} */`))
+    // What a database built by the same statements shows: the history's expectation.
+    const shadow = await introspectSqlite(await fresh(tagged))
+    const goals = shadow.objects.filter((o) => o.name === 'goals' || o.table === 'goals')
+    const table = goals.find((o) => o.kind === 'table')!
+    const column = goals.find((o) => o.kind === 'column' && o.name === 'title')!
+    const tableKinds = new Set(['table', 'column', 'primary_key', 'unique', 'foreign_key', 'check'])
+    const conn = await fresh(tagged)
+    await conn.execute('BEGIN')
+    const read = async (expected: Schema['objects']) => {
+      const before = conn.roundTrips
+      const schema = await introspectSqlite(conn, {
+        only: [{ name: 'goals' }],
+        inTransaction: true,
+        expected,
+      })
+      return { schema, statements: conn.roundTrips - before }
+    }
+    // The text is the expected one: no pragma read, no parse; the table's objects are those expected.
+    const same = await read([table, column])
+    expect(same.statements).toBe(1)
+    expect(same.schema.objects.filter((o) => tableKinds.has(o.kind))).toEqual([column, table])
+    expect(keys(same.schema)).toContain(key('index', 'idx_goals_active', 'goals'))
+    // Expected with another text (as after a CREATE TABLE IF NOT EXISTS that did nothing): read.
+    const other = { ...table, details: { ...table.details, sql: `${table.details?.sql} ` } }
+    const differs = await read([other, column])
+    expect(differs.statements).toBe(2)
+    expect(differs.schema.objects.filter((o) => tableKinds.has(o.kind)).length).toBeGreaterThan(2)
+    expect(differs.schema.objects.filter((o) => o.table === 'goals' || o.kind === 'table')).toEqual(goals)
+    await conn.execute('ROLLBACK')
+  })
+
   it('sends nothing when asked for no object at all', async () => {
     const conn = await fresh(exactness.base)
     const before = conn.roundTrips

@@ -37,7 +37,7 @@ export async function introspectSqlite(conn: Connection, options?: IntrospectOpt
     return new Set(shadows.map((r) => foldAscii(r.name)))
   }
   // A narrowed read in the caller's transaction (verification) reads the objects first and the
-  // pragmas only of the tables whose text is new to this process; both statements see the same
+  // pragmas only of the tables whose text is new to this connection; both statements see the same
   // schema. Otherwise one statement reads it all, so that no other connection's change can fall
   // between two reads.
   if (only === undefined || options?.inTransaction !== true) {
@@ -58,14 +58,50 @@ export async function introspectSqlite(conn: Connection, options?: IntrospectOpt
   )
   // A caller that looks for indexes, triggers or views alone gets no table objects.
   const tables = options.kinds === undefined || options.kinds.some((k) => TABLE_KINDS.has(k))
+  // A table whose stored text is the one expected is answered with the objects expected of it.
+  const expected = tables ? expectedTables(options.expected) : NO_EXPECTED
+  const answered = new Map<string, ReadonlyArray<SchemaObject>>()
+  for (const row of rows) {
+    const table = row.ordinary ? expected.get(row.name) : undefined
+    if (table !== undefined && table.sql === row.sql) answered.set(row.name, table.objects)
+  }
   const parsed = parsedRowsOf(conn)
-  const unknown = tables ? rows.filter((r) => r.ordinary && !parsed.has(rowKey(r))).map((r) => r.name) : []
+  const unknown = tables
+    ? rows.filter((r) => r.ordinary && !answered.has(r.name) && !parsed.has(rowKey(r))).map((r) => r.name)
+    : []
   const catalog =
     unknown.length === 0
       ? NO_DETAILS
       : readCatalogRows(await conn.query(tableDetailsQuery(unknown.length), unknown))
-  return schemaOf(parsed, rows, catalog, tables)
+  return schemaOf(parsed, rows, catalog, tables, answered)
 }
+
+/**
+ * The tables among `expected` (see `IntrospectOptions.expected`) with their `CREATE TABLE` text
+ * and the objects expected of them: the table and those of its columns and constraints listed.
+ * SQLite derives everything it knows of a table from that text, so a table stored with exactly
+ * this text has exactly the objects a database built by the same statements showed (the
+ * history's shadow): verification need neither read its pragmas nor parse it.
+ */
+function expectedTables(
+  expected: ReadonlyArray<SchemaObject> | undefined,
+): ReadonlyMap<string, { readonly sql: string; readonly objects: SchemaObject[] }> {
+  if (expected === undefined || expected.length === 0) return NO_EXPECTED
+  const tables = new Map<string, { readonly sql: string; readonly objects: SchemaObject[] }>()
+  for (const o of expected) {
+    const sql = o.details?.sql
+    if (o.kind === 'table' && typeof sql === 'string' && o.details?.virtual !== true)
+      tables.set(o.name, { sql, objects: [o] })
+  }
+  if (tables.size === 0) return NO_EXPECTED
+  for (const o of expected) {
+    if (o.kind !== 'table' && TABLE_KINDS.has(o.kind) && o.table !== undefined)
+      tables.get(o.table)?.objects.push(o)
+  }
+  return tables
+}
+
+const NO_EXPECTED: ReadonlyMap<string, never> = new Map<string, never>()
 
 /** The kinds of object a table's row and its pragmas give. */
 const TABLE_KINDS: ReadonlySet<ObjectKind> = new Set([
@@ -85,10 +121,16 @@ function schemaOf(
   rows: ReadonlyArray<SchemaRow>,
   catalog: Catalog,
   tables: boolean,
+  answered: ReadonlyMap<string, ReadonlyArray<SchemaObject>> = NO_EXPECTED,
 ): Schema {
   const objects: SchemaObject[] = []
   for (const row of rows) {
     if (!tables && row.type === 'table') continue
+    const known = row.type === 'table' ? answered.get(row.name) : undefined
+    if (known !== undefined) {
+      for (const object of known) objects.push(object)
+      continue
+    }
     const key = rowKey(row)
     let parsed = parsedRows.get(key)
     if (parsed === undefined) {
