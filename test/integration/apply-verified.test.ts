@@ -1523,34 +1523,52 @@ END $$;`
       }
     })
 
-    it('never records a migration whose index an IF NOT EXISTS skipped after pre-flight, and shows the diff', async () => {
-      const preflightDir = fixtureDir('apply-preflight', target.dialect)
-      await migrate({ url, dir: preflightDir, to: '0001_notes' })
-      const session = await openSession({ url, dir: preflightDir })
+    /**
+     * Applies `0001_notes` of a fixture, plans the rest (pre-flight finds nothing in the way), lets
+     * `interfere` change the database as another hand would, then runs the plan.
+     */
+    async function afterPreflight(
+      fixture: string,
+      interfere: (dir: string) => Promise<void>,
+    ): Promise<Awaited<ReturnType<typeof executePlan>>> {
+      const dir = fixtureDir(fixture, target.dialect)
+      await migrate({ url, dir, to: '0001_notes' })
+      const session = await openSession({ url, dir })
       try {
         const planned = await migrateSession(session, { dryRun: true })
         expect(planned).toMatchObject({ ok: true, state: 'pending' })
         expect(planned.plan.steps.map((s) => s.action)).toEqual(['apply_migration'])
-        // Pre-flight found nothing in the way. Then another hand creates the index first.
-        await conn.execute('CREATE INDEX idx_notes_b ON notes (a)')
-        const { expected, found } = await definitions(url, preflightDir, 'idx_notes_b')
-
-        const outcome = await executePlan(await session.context(), planned.plan)
-        expect(outcome.ok).toBe(false)
-        expect(outcome.error).toMatchObject({
-          code: 'VERIFICATION_FAILED',
-          details: {
-            revision: '0002_notes_b_index',
-            missing: [],
-            changed: [{ kind: 'index', name: 'idx_notes_b', expected, actual: found }],
-          },
-        })
-        expect(outcome.error?.message).toContain(
-          `index idx_notes_b on notes differs\n      expected: ${expected}\n      found:    ${found}`,
-        )
+        await interfere(dir)
+        return await executePlan(await session.context(), planned.plan)
       } finally {
         await session.close()
       }
+    }
+
+    /** Whether an `apply` event was ever recorded for `revision`. */
+    const everApplied = async (revision: string) =>
+      (await auditEvents(conn)).some((e) => e.event === 'apply' && e.revision === revision)
+
+    it('never records a migration whose index an IF NOT EXISTS skipped after pre-flight, and shows the diff', async () => {
+      let seen: Awaited<ReturnType<typeof definitions>> | undefined
+      // Another hand creates the index first, on another column.
+      const outcome = await afterPreflight('apply-preflight', async (dir) => {
+        await conn.execute('CREATE INDEX idx_notes_b ON notes (a)')
+        seen = await definitions(url, dir, 'idx_notes_b')
+      })
+      const { expected, found } = seen!
+      expect(outcome.ok).toBe(false)
+      expect(outcome.error).toMatchObject({
+        code: 'VERIFICATION_FAILED',
+        details: {
+          revision: '0002_notes_b_index',
+          missing: [],
+          changed: [{ kind: 'index', name: 'idx_notes_b', expected, actual: found }],
+        },
+      })
+      expect(outcome.error?.message).toContain(
+        `index idx_notes_b on notes differs\n      expected: ${expected}\n      found:    ${found}`,
+      )
       const rows = await trackingStatuses(conn)
       if (transactionalDdl) {
         expect(rows).toEqual([['0001_notes', 'applied']])
@@ -1563,39 +1581,27 @@ END $$;`
         expect(row?.error).toMatch(/^VERIFICATION_FAILED: /)
       }
       // Never an applied row for a migration whose effect does not show.
-      expect(
-        (await auditEvents(conn)).some((e) => e.event === 'apply' && e.revision === '0002_notes_b_index'),
-      ).toBe(false)
+      expect(await everApplied('0002_notes_b_index')).toBe(false)
     })
 
     it('never records a migration whose table an IF NOT EXISTS skipped after pre-flight, and names the missing column', async () => {
-      const skippedDir = fixtureDir('apply-skipped-table', target.dialect)
-      await migrate({ url, dir: skippedDir, to: '0001_notes' })
-      const session = await openSession({ url, dir: skippedDir })
-      try {
-        const planned = await migrateSession(session, { dryRun: true })
-        expect(planned).toMatchObject({ ok: true, state: 'pending' })
-        // Pre-flight found nothing in the way. Then another hand creates a table of that name
-        // with other columns: the migration's CREATE TABLE IF NOT EXISTS does nothing.
+      // Another hand creates a table of that name with other columns: the migration's CREATE
+      // TABLE IF NOT EXISTS does nothing.
+      const outcome = await afterPreflight('apply-skipped-table', async () => {
         await conn.execute('CREATE TABLE labels (id INTEGER PRIMARY KEY, title TEXT)')
-        const outcome = await executePlan(await session.context(), planned.plan)
-        expect(outcome.ok).toBe(false)
-        expect(outcome.error).toMatchObject({
-          code: 'VERIFICATION_FAILED',
-          details: { revision: '0002_labels', missing: [{ kind: 'column', name: 'name', table: 'labels' }] },
-        })
-        expect(outcome.error?.message).toContain('column name on labels')
-      } finally {
-        await session.close()
-      }
+      })
+      expect(outcome.ok).toBe(false)
+      expect(outcome.error).toMatchObject({
+        code: 'VERIFICATION_FAILED',
+        details: { revision: '0002_labels', missing: [{ kind: 'column', name: 'name', table: 'labels' }] },
+      })
+      expect(outcome.error?.message).toContain('column name on labels')
       const rows = await trackingStatuses(conn)
       expect(rows[0]).toEqual(['0001_notes', 'applied'])
       expect(rows.some(([revision, status]) => revision === '0002_labels' && status === 'applied')).toBe(
         false,
       )
-      expect((await auditEvents(conn)).some((e) => e.event === 'apply' && e.revision === '0002_labels')).toBe(
-        false,
-      )
+      expect(await everApplied('0002_labels')).toBe(false)
     })
 
     if (target.dialect !== 'sqlite') {
