@@ -123,8 +123,7 @@ export async function applyRevision(
     /**
      * The previous revision's held commit: sent at the head of this revision's batch, or alone
      * first where this one is not run that way; `landed` is called once it ran (and settles it).
-     * Where it failed,
-     * this throws {@link HeldCommitFailed} and nothing of this revision ran.
+     * Where it failed, this throws {@link HeldCommitFailed} and nothing of this revision ran.
      */
     readonly carried?: { readonly commit: HeldCommit; readonly landed: () => void }
     /**

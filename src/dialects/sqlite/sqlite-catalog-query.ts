@@ -1,10 +1,11 @@
 import type { IntrospectOptions, Row } from '../dialect.js'
 
 /**
- * The one statement that reads a SQLite schema: the managed objects of `sqlite_schema` and, for
- * each ordinary table, `pragma_table_xinfo` and `pragma_foreign_key_list`, as one UNION ALL so a
- * whole introspection is a single round trip. Rows of the three branches share columns
- * (`kind` 0 object, 1 column, 2 foreign-key column); {@link readCatalogRows} gives them names.
+ * The statement that reads a SQLite schema in one round trip: the managed objects of
+ * `sqlite_schema` and, for each ordinary table, `pragma_table_xinfo` and `pragma_foreign_key_list`,
+ * as one UNION ALL. Rows of the three branches share columns (`kind` 0 object, 1 column, 2
+ * foreign-key column); {@link readCatalogRows} gives them names. (A read in a transaction may
+ * instead send {@link objectsQuery} and then {@link tableDetailsQuery}.)
  *
  * Left out, by design: automatic indexes (`sql IS NULL`; their constraint is modelled instead),
  * `sqlite_*` tables (statistics, sequences), and plumbline's own `plumbline_*` tables with all
@@ -16,25 +17,15 @@ import type { IntrospectOptions, Row } from '../dialect.js'
 export function catalogQuery(options?: IntrospectOptions): { sql: string; params: unknown[] } {
   const { filter, params } = objectFilter(options?.only)
   const sql = `WITH objects AS MATERIALIZED (
-  SELECT m.type, m.name, m.tbl_name, m.sql,
-    m.type = 'table' AND m.sql NOT LIKE 'CREATE VIRTUAL %' AS ordinary
+  SELECT m.type, m.name, m.tbl_name, m.sql, ${ORDINARY} AS ordinary
   FROM main.sqlite_schema AS m
-  WHERE m.sql IS NOT NULL
-    ${filter}
-    AND substr(lower(m.tbl_name), 1, 7) <> 'sqlite_'
-    AND substr(lower(m.tbl_name), 1, 10) <> 'plumbline_'
+  WHERE ${managed(filter)}
 )
 SELECT 0 AS kind, o.tbl_name AS owner, o.name AS name, o.type AS a, o.sql AS b, o.ordinary AS c,
   NULL AS d, NULL AS e, NULL AS f, NULL AS g
 FROM objects AS o
 UNION ALL
-SELECT 1, o.name, x.name, x.type, x.dflt_value, x."notnull", x.pk, x.hidden, x.cid, NULL
-FROM objects AS o, pragma_table_xinfo(o.name, 'main') AS x
-WHERE o.ordinary
-UNION ALL
-SELECT 2, o.name, f."table", f."from", f."to", f.id, f.seq, f.on_update, f.on_delete, f."match"
-FROM objects AS o, pragma_foreign_key_list(o.name, 'main') AS f
-WHERE o.ordinary`
+${pragmaRows('objects AS o', 'o.name', 'WHERE o.ordinary')}`
   return { sql, params }
 }
 
@@ -47,14 +38,10 @@ WHERE o.ordinary`
  */
 export function objectsQuery(only: IntrospectOptions['only']): { sql: string; params: unknown[] } {
   const { filter, params } = objectFilter(only)
-  const sql = `SELECT 0 AS kind, m.tbl_name AS owner, m.name AS name, m.type AS a, m.sql AS b,
-  m.type = 'table' AND m.sql NOT LIKE 'CREATE VIRTUAL %' AS c,
+  const sql = `SELECT 0 AS kind, m.tbl_name AS owner, m.name AS name, m.type AS a, m.sql AS b, ${ORDINARY} AS c,
   NULL AS d, NULL AS e, NULL AS f, NULL AS g
 FROM main.sqlite_schema AS m
-WHERE m.sql IS NOT NULL
-  ${filter}
-  AND substr(lower(m.tbl_name), 1, 7) <> 'sqlite_'
-  AND substr(lower(m.tbl_name), 1, 10) <> 'plumbline_'`
+WHERE ${managed(filter)}`
   return { sql, params }
 }
 
@@ -65,12 +52,30 @@ WHERE m.sql IS NOT NULL
 export function tableDetailsQuery(count: number): string {
   const values = Array.from({ length: count }, () => '(?)').join(', ')
   return `WITH t(name) AS (VALUES ${values})
-SELECT 1 AS kind, t.name AS owner, x.name AS name, x.type AS a, x.dflt_value AS b, x."notnull" AS c,
+${pragmaRows('t', 't.name')}`
+}
+
+/** Whether an entry of `sqlite_schema AS m` is an ordinary table (it has pragma rows). */
+const ORDINARY = `m.type = 'table' AND m.sql NOT LIKE 'CREATE VIRTUAL %'`
+
+/** The condition on `sqlite_schema AS m` for the managed entries that `filter` narrows. */
+function managed(filter: string): string {
+  return `m.sql IS NOT NULL
+    ${filter}
+    AND substr(lower(m.tbl_name), 1, 7) <> 'sqlite_'
+    AND substr(lower(m.tbl_name), 1, 10) <> 'plumbline_'`
+}
+
+/** The column and foreign-key rows of the tables `from` names (`name`: the table's name). */
+function pragmaRows(from: string, name: string, where = ''): string {
+  return `SELECT 1 AS kind, ${name} AS owner, x.name AS name, x.type AS a, x.dflt_value AS b, x."notnull" AS c,
   x.pk AS d, x.hidden AS e, x.cid AS f, NULL AS g
-FROM t, pragma_table_xinfo(t.name, 'main') AS x
+FROM ${from}, pragma_table_xinfo(${name}, 'main') AS x
+${where}
 UNION ALL
-SELECT 2, t.name, f."table", f."from", f."to", f.id, f.seq, f.on_update, f.on_delete, f."match"
-FROM t, pragma_foreign_key_list(t.name, 'main') AS f`
+SELECT 2, ${name}, f."table", f."from", f."to", f.id, f.seq, f.on_update, f.on_delete, f."match"
+FROM ${from}, pragma_foreign_key_list(${name}, 'main') AS f
+${where}`
 }
 
 /** The condition on `sqlite_schema AS m` that narrows a read to `only`, with its parameters. */

@@ -22,7 +22,8 @@ import { tableObjects } from './sqlite-table-objects.js'
  * Reads a SQLite database's `main` schema into the model in one statement: tables (with their
  * columns, primary key, unique, foreign-key and check constraints), explicit indexes, views and
  * triggers. `options.only` narrows it to the named tables, views, indexes and triggers and what
- * belongs to them, for verification after a migration. Temporary objects, `sqlite_*` tables and
+ * belongs to them, for verification after a migration; in the caller's transaction, such a read
+ * takes a second statement only for tables whose text is new (see `IntrospectOptions.expected`). Temporary objects, `sqlite_*` tables and
  * plumbline's own `plumbline_*` tables are never part of it.
  *
  * @example
