@@ -1,4 +1,3 @@
-import { isPlumblineError } from '../errors/plumbline-error.js'
 import { type LockRequest, lockWaitInterrupted } from '../lock/migration-lock.js'
 import type { Session } from './session.js'
 
@@ -21,8 +20,9 @@ export interface LockOptions {
  * aborted already, before the lock is asked for).
  *
  * With `whileWaiting`, and a timeout, the lock is first asked for without waiting: a free lock —
- * the common case — is taken at once (on PostgreSQL one round trip, where a wait with a timeout
- * takes three); a held one is waited for after `whileWaiting` ran.
+ * the common case — is taken at once (on PostgreSQL one statement, where a wait with a timeout
+ * takes three: set the timeout, wait, reset it); a held one is waited for after `whileWaiting`
+ * ran, and who held it a moment ago is not asked (`tryAcquire`).
  */
 export async function withMigrationLock<T>(
   session: Session,
@@ -40,14 +40,7 @@ export async function withMigrationLock<T>(
   }
   if (options.whileWaiting !== undefined && timeoutMs > 0) {
     const started = performance.now()
-    let taken = true
-    try {
-      await lock.acquire({ ...request, timeoutMs: 0 })
-    } catch (error) {
-      if (!isPlumblineError(error) || error.code !== 'LOCKED') throw error
-      taken = false
-    }
-    if (!taken) {
+    if (!(await lock.tryAcquire(request))) {
       await options.whileWaiting()
       await lock.acquire({ ...request, timeoutMs: Math.max(1, timeoutMs - (performance.now() - started)) })
     }

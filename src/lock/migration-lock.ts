@@ -69,6 +69,13 @@ export async function waitForLock(
 export interface MigrationLock {
   /** Takes the lock or throws `LOCKED` / `LOCK_TIMEOUT` naming the holder. */
   acquire(request: LockRequest): Promise<void>
+  /**
+   * Takes the lock if it is free, without waiting and without asking who holds it: false when it
+   * is held. For a caller that waits with {@link acquire} after doing something else, and for
+   * whom the holder of a moment ago would be a wasted round trip. (SQLite's lock is its write
+   * lock, taken by each transaction: this sets how those wait, as `acquire` does, and is true.)
+   */
+  tryAcquire(request: LockRequest): Promise<boolean>
   release(): Promise<void>
   /** The current holder other than this connection, or `null` when the lock is free. */
   holder(): Promise<LockHolder | null>

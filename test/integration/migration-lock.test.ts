@@ -104,6 +104,25 @@ for (const target of dialectTargets()) {
         await lockA.release()
       })
 
+    if (target.dialect !== 'sqlite')
+      it('tryAcquire takes a free lock without waiting, and answers false for a held one in one round trip, asking nothing about its holder', async () => {
+        const lockA = a.dialect.lock(a.conn)
+        const lockB = b.dialect.lock(b.conn)
+        expect(await lockA.tryAcquire(request(0))).toBe(true)
+        expect(await lockB.holder()).toMatchObject({ session: expect.any(Number) })
+        // Whatever timeout the request carries: no wait. (On MySQL the connection's first lock
+        // call also asks the server's flavor, once.)
+        expect(await lockB.tryAcquire(request(600_000))).toBe(false)
+        const before = b.conn.roundTrips
+        expect(await lockB.tryAcquire(request(600_000))).toBe(false)
+        expect(b.conn.roundTrips - before).toBe(1)
+        expect(await lockA.holder()).toBeNull()
+        await lockA.release()
+        expect(await lockB.tryAcquire(request(0))).toBe(true)
+        expect(await lockA.holder()).toMatchObject({ session: expect.any(Number) })
+        await lockB.release()
+      })
+
     if (target.dialect === 'postgres') {
       it('refuses a second holder at once with --lock-timeout 0, naming the first', async () => {
         await a.dialect.lock(a.conn).acquire(request(0))
@@ -196,6 +215,17 @@ for (const target of dialectTargets()) {
         })
         await a.conn.execute('ROLLBACK')
         expect(await b.dialect.lock(b.conn).holder()).toBeNull()
+      })
+
+      it('tryAcquire is true while another writer holds the database, and sets how long transactions wait, as acquire does', async () => {
+        await a.conn.execute('BEGIN IMMEDIATE')
+        expect(await b.dialect.lock(b.conn).tryAcquire(request(300))).toBe(true)
+        const started = Date.now()
+        const refused = await errorOf(b.conn.transaction(async () => {}))
+        expect(refused.code).toBe('LOCK_TIMEOUT')
+        expect(Date.now() - started).toBeGreaterThanOrEqual(250)
+        await a.conn.execute('ROLLBACK')
+        await b.dialect.lock(b.conn).release()
       })
 
       it('fails fast with a zero timeout while another writer holds the database', async () => {

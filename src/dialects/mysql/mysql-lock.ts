@@ -42,35 +42,39 @@ export function mysqlLockName(database: string): string {
  */
 export function mysqlLock(conn: Connection): MigrationLock {
   const name = lockName(conn)
+  /** Waits up to `request.timeoutMs` (0: not at all): true once taken, false when it ran out. */
+  const take = async (request: LockRequest): Promise<boolean> => {
+    const { host, pid, since } = request.owner
+    setStatementComment(conn, `plumbline host=${host} pid=${pid} since=${since.replace(/\.\d+Z$/, 'Z')}`)
+    let taken = false
+    try {
+      // MySQL waits whole seconds: a slice of an abortable wait lasts one there.
+      const whole = (await mysqlServer(conn)).flavor !== 'mariadb'
+      taken = await waitForLock(
+        request.timeoutMs,
+        request.timeoutMs <= 0 ? undefined : request.signal,
+        async (waitMs) => {
+          const [row] = await conn.query<{ ok: number | null }>('SELECT GET_LOCK(?, ?) AS ok', [
+            name,
+            await waitSeconds(conn, waitMs),
+          ])
+          // NULL: an error, not a wait that ran out.
+          if (row?.ok !== 0 && row?.ok !== 1) throw getLockFailed(name)
+          return row.ok === 1
+        },
+        whole ? 1000 : 0,
+      )
+      return taken
+    } finally {
+      if (!taken) setStatementComment(conn, null)
+    }
+  }
   return {
     async acquire(request: LockRequest) {
-      const { host, pid, since } = request.owner
-      setStatementComment(conn, `plumbline host=${host} pid=${pid} since=${since.replace(/\.\d+Z$/, 'Z')}`)
-      try {
-        // MySQL waits whole seconds: a slice of an abortable wait lasts one there.
-        const whole = (await mysqlServer(conn)).flavor !== 'mariadb'
-        const taken = await waitForLock(
-          request.timeoutMs,
-          request.timeoutMs <= 0 ? undefined : request.signal,
-          async (waitMs) => {
-            const [row] = await conn.query<{ ok: number | null }>('SELECT GET_LOCK(?, ?) AS ok', [
-              name,
-              await waitSeconds(conn, waitMs),
-            ])
-            // NULL: an error, not a wait that ran out.
-            if (row?.ok !== 0 && row?.ok !== 1) throw getLockFailed(name)
-            return row.ok === 1
-          },
-          whole ? 1000 : 0,
-        )
-        if (taken) return
-      } catch (error) {
-        setStatementComment(conn, null)
-        throw error
-      }
-      setStatementComment(conn, null)
+      if (await take(request)) return
       throw await lockedError(conn, request.timeoutMs <= 0 ? 'LOCKED' : 'LOCK_TIMEOUT', request.timeoutMs)
     },
+    tryAcquire: (request: LockRequest) => take({ ...request, timeoutMs: 0 }),
     async release() {
       setStatementComment(conn, null)
       await conn.query('SELECT RELEASE_LOCK(?)', [name])

@@ -19,36 +19,44 @@ const ANNOUNCE = /^plumbline host=(.*) pid=(\d+) since=(\S+)$/
  * time, so another process can say who holds it (pg_locks ⋈ pg_stat_activity).
  */
 export function postgresLock(conn: Connection): MigrationLock {
+  const announce = async ({ owner: { host, pid, since } }: LockRequest) => {
+    // application_name is cut at 63 bytes by the server; the host goes first and may be cut.
+    await conn.query(`SELECT set_config('application_name', $1, false)`, [
+      `plumbline host=${host.slice(0, 12)} pid=${pid} since=${since.replace(/\.\d+Z$/, 'Z')}`,
+    ])
+  }
+  const tryAcquire = async (request: LockRequest) => {
+    const [row] = await conn.query<{ ok: boolean }>(
+      `SELECT pg_try_advisory_lock(${LOCK_CLASS}, ${LOCK_OBJECT}) AS ok`,
+    )
+    if (row?.ok !== true) return false
+    await announce(request)
+    return true
+  }
   return {
+    tryAcquire,
     async acquire(request: LockRequest) {
       if (request.timeoutMs <= 0) {
-        const [row] = await conn.query<{ ok: boolean }>(
-          `SELECT pg_try_advisory_lock(${LOCK_CLASS}, ${LOCK_OBJECT}) AS ok`,
-        )
-        if (!row?.ok) throw await lockedError(conn, 'LOCKED', 0)
-      } else {
-        let timeout: number | undefined
-        const taken = await waitForLock(request.timeoutMs, request.signal, async (waitMs) => {
-          const ms = Math.ceil(waitMs)
-          try {
-            if (ms !== timeout) {
-              await conn.query(`SELECT set_config('lock_timeout', $1, false)`, [`${ms}ms`])
-              timeout = ms
-            }
-            await conn.query(`SELECT pg_advisory_lock(${LOCK_CLASS}, ${LOCK_OBJECT})`)
-            return true
-          } catch (error) {
-            if ((error as PlumblineError).details?.sqlstate === '55P03') return false
-            throw error
-          }
-        }).finally(() => conn.query(`SELECT set_config('lock_timeout', '0', false)`).catch(() => {}))
-        if (!taken) throw await lockedError(conn, 'LOCK_TIMEOUT', request.timeoutMs)
+        if (!(await tryAcquire(request))) throw await lockedError(conn, 'LOCKED', 0)
+        return
       }
-      const { host, pid, since } = request.owner
-      // application_name is cut at 63 bytes by the server; the host goes first and may be cut.
-      await conn.query(`SELECT set_config('application_name', $1, false)`, [
-        `plumbline host=${host.slice(0, 12)} pid=${pid} since=${since.replace(/\.\d+Z$/, 'Z')}`,
-      ])
+      let timeout: number | undefined
+      const taken = await waitForLock(request.timeoutMs, request.signal, async (waitMs) => {
+        const ms = Math.ceil(waitMs)
+        try {
+          if (ms !== timeout) {
+            await conn.query(`SELECT set_config('lock_timeout', $1, false)`, [`${ms}ms`])
+            timeout = ms
+          }
+          await conn.query(`SELECT pg_advisory_lock(${LOCK_CLASS}, ${LOCK_OBJECT})`)
+          return true
+        } catch (error) {
+          if ((error as PlumblineError).details?.sqlstate === '55P03') return false
+          throw error
+        }
+      }).finally(() => conn.query(`SELECT set_config('lock_timeout', '0', false)`).catch(() => {}))
+      if (!taken) throw await lockedError(conn, 'LOCK_TIMEOUT', request.timeoutMs)
+      await announce(request)
     },
     async release() {
       await conn.query(`SELECT pg_advisory_unlock(${LOCK_CLASS}, ${LOCK_OBJECT})`)

@@ -10,11 +10,17 @@ import { setWriteLockWait } from './sqlite-connection.js'
  * it (busy_timeout, and with a signal in slices that a Ctrl-C ends: see `SqliteConnection`).
  */
 export function sqliteLock(conn: Connection): MigrationLock {
+  const acquire = async (request: LockRequest) => {
+    const timeoutMs = Math.max(0, Math.ceil(request.timeoutMs))
+    await conn.query(`PRAGMA busy_timeout = ${timeoutMs}`)
+    setWriteLockWait(conn, { timeoutMs, ...(request.signal ? { signal: request.signal } : {}) })
+  }
   return {
-    async acquire(request: LockRequest) {
-      const timeoutMs = Math.max(0, Math.ceil(request.timeoutMs))
-      await conn.query(`PRAGMA busy_timeout = ${timeoutMs}`)
-      setWriteLockWait(conn, { timeoutMs, ...(request.signal ? { signal: request.signal } : {}) })
+    acquire,
+    // Nothing to take here: the transactions wait for the write lock as `request` says.
+    tryAcquire: async (request: LockRequest) => {
+      await acquire(request)
+      return true
     },
     async release() {
       setWriteLockWait(conn, undefined)
