@@ -168,6 +168,7 @@ for (const target of dialectTargets()) {
       const result = await run('up', '--to', '0001_init')
       expect(result.code).toBe(0)
       expect(result.stdout).toMatch(/✓\s+0001_init/)
+      expect(result.stdout).not.toContain('nothing to apply')
       expect(result.stdout).not.toContain('0002_performance_indexes')
       expect(result.stdout).toContain('applied 1 migration in')
 

@@ -98,7 +98,7 @@ async function upCommand(ctx: CommandContext, opts: UpOptions): Promise<number> 
   if (result.applied.length > 0) out.result(renderApplied(result.applied, 'applied', c).join('\n'))
   if (result.outOfOrder && result.outOfOrder.length > 0)
     out.result(`applied out of order, where they stand: ${result.outOfOrder.join(', ')}`)
-  else if (result.ok)
+  if (result.ok && result.applied.length === 0)
     out.result(
       opts.to
         ? `nothing to apply: ${opts.to} is already applied`
