@@ -102,6 +102,51 @@ describe('cli process: Ctrl-C, or SIGTERM from a service manager', () => {
     },
   )
 
+  it('a migration without a transaction, waiting for another writer’s lock, still hears Ctrl-C: the second ends it at once', async () => {
+    const dir = writeMigrations({
+      '0001_users.sql': 'CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);\n',
+      '0002_slow.ts': `// plumbline:no-transaction
+export async function up(ctx) {
+  await ctx.execute('CREATE INDEX idx_users_email ON users (email)')
+  await new Promise((resolve) => setTimeout(resolve, 1000))
+  await ctx.execute('CREATE TABLE teams (id INTEGER PRIMARY KEY)')
+}
+`,
+    })
+    const url = sqliteUrl()
+    const child = plumbline(['up', '--url', url, '--dir', dir])
+    const exited = once(child, 'exit') as Promise<[number | null]>
+    let stderr = ''
+    let holder: Database.Database | undefined
+    let signals = 0
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+      if (holder === undefined && stderr.includes('apply migration 0002_slow')) {
+        // Another writer takes the database: the migration's next write waits for it. The first
+        // signal comes while it waits (the lock timeout is a minute).
+        holder = new Database(url.slice('sqlite:'.length))
+        holder.exec('BEGIN IMMEDIATE')
+        setTimeout(() => {
+          signals++
+          child.kill('SIGINT')
+        }, 1500)
+      }
+      if (signals === 1 && stderr.includes('again to stop at once')) {
+        signals++
+        child.kill('SIGINT')
+      }
+    })
+    const [code] = await exited
+    holder?.exec('ROLLBACK')
+    holder?.close()
+    expect([code, signals]).toEqual([130, 2])
+    expect(stderr).toContain('stopping after the migration under way')
+    const status = JSON.parse((await cli(['status', '--url', url, '--dir', dir, '--json'])).stdout)
+    expect(status.migrations.find((m: { revision: string }) => m.revision === '0002_slow').status).not.toBe(
+      'applied',
+    )
+  }, 20_000)
+
   it('a signal while nothing is under way (the history replayed on a shadow) ends up at once, nothing written', async () => {
     const mark = join(mkdtempSync(join(tmpdir(), 'plumbline-mark-')), 'replaying')
     const dir = writeMigrations({

@@ -274,6 +274,44 @@ for (const target of dialectTargets()) {
         await a.conn.execute('ROLLBACK')
       })
 
+      // A migration without a transaction: each statement takes the write lock on its own.
+      it('a statement outside a transaction waits for the write lock with the event loop turning, and is not ended by the first Ctrl-C', async () => {
+        const lockB = b.dialect.lock(b.conn)
+        const controller = new AbortController()
+        await lockB.acquire(request(20_000, controller.signal))
+        await a.conn.execute('BEGIN IMMEDIATE')
+        // Both timers run only if the wait lets the event loop turn: the holder's ROLLBACK is
+        // one of them, so a wait inside the driver would last the whole 20 s and fail.
+        const turns: string[] = []
+        setTimeout(() => {
+          turns.push('abort')
+          controller.abort()
+        }, 300)
+        setTimeout(() => {
+          turns.push('rollback')
+          void a.conn.execute('ROLLBACK')
+        }, 700)
+        const started = Date.now()
+        await b.conn.execute('CREATE TABLE after_wait (id int)')
+        await b.conn.query('INSERT INTO after_wait VALUES (?)', [1])
+        expect(turns).toEqual(['abort', 'rollback'])
+        expect(Date.now() - started).toBeLessThan(5000)
+        expect(await b.conn.query('SELECT id FROM after_wait')).toEqual([{ id: 1 }])
+        await lockB.release()
+
+        // Never freed: LOCK_TIMEOUT once the whole timeout has passed, and nothing written.
+        await lockB.acquire(request(800, new AbortController().signal))
+        await a.conn.execute('BEGIN IMMEDIATE')
+        const timedOut = await errorOf(b.conn.query('INSERT INTO after_wait VALUES (?)', [2]))
+        expect(timedOut.code).toBe('LOCK_TIMEOUT')
+        expect(timedOut.message).toMatch(
+          /^waited \d+ ms for the write lock of .+, held by another connection$/,
+        )
+        await a.conn.execute('ROLLBACK')
+        await lockB.release()
+        expect(await b.conn.query('SELECT id FROM after_wait')).toEqual([{ id: 1 }])
+      })
+
       it('migrate with a signal, queued behind another writer, stops once it is aborted: nothing begun, nothing written', async () => {
         const dir = mkdtempSync(join(tmpdir(), 'plumbline-lock-'))
         try {

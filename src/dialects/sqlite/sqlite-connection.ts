@@ -72,6 +72,9 @@ function isBusy(error: unknown): boolean {
 /** A turn of the event loop, in which a signal handler (Ctrl-C) can run. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
+/** Pragmas and transaction control, which {@link SqliteConnection} runs as they come. */
+const CONTROL = /^\s*(?:PRAGMA|BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/i
+
 /** How many statements a connection keeps prepared. */
 const PREPARED_STATEMENTS = 64
 
@@ -123,11 +126,15 @@ class SqliteConnection implements Connection {
 
   async query<R extends Row = Row>(sql: string, params: ReadonlyArray<unknown> = []): Promise<R[]> {
     this.#roundTrips++
-    try {
+    const run = () => {
       const statement = this.#prepare(sql)
       if (statement.reader) return statement.all(...params) as R[]
       statement.run(...params)
       return []
+    }
+    if (this.#slicesAutocommit(sql)) return this.#autocommit(sql, run)
+    try {
+      return run()
     } catch (error) {
       throw mapSqliteError(error, this.target, sql)
     }
@@ -135,11 +142,73 @@ class SqliteConnection implements Connection {
 
   async execute(sql: string): Promise<void> {
     this.#roundTrips++
+    if (this.#slicesAutocommit(sql)) {
+      let single: Database.Statement | undefined
+      try {
+        single = this.#db.prepare(sql)
+      } catch (error) {
+        // Several statements: run as one call, as below (a retry could repeat the first ones).
+        if (!(error instanceof RangeError) && !isBusy(error)) throw mapSqliteError(error, this.target, sql)
+      }
+      if (single !== undefined) {
+        const statement = single
+        return this.#autocommit(sql, () => void (statement.reader ? statement.all() : statement.run()))
+      }
+    }
     try {
       this.#db.exec(sql)
     } catch (error) {
       throw mapSqliteError(error, this.target, sql)
     }
+  }
+
+  /**
+   * Whether a statement goes through {@link #autocommit}: see there. Not a pragma or transaction
+   * control: plumbline's own (the busy timeout, the lock probe's `BEGIN IMMEDIATE`) must not wait,
+   * and a transaction's `BEGIN IMMEDIATE` waits in {@link #begin}.
+   */
+  #slicesAutocommit(sql: string): boolean {
+    return this.#writeLockWait?.signal !== undefined && !this.#db.inTransaction && !CONTROL.test(sql)
+  }
+
+  /**
+   * One statement outside a transaction, on a connection that holds the migration lock with a
+   * signal (a migration run without a transaction, its tracking writes). Such a statement takes
+   * the write lock on its own, and better-sqlite3 waits for it inside the call, where no signal
+   * handler runs: a second Ctrl-C could not end the process until the whole lock timeout had
+   * passed. So it waits in slices with a turn of the event loop between two. The signal does not
+   * end this wait: the statement belongs to the migration under way, which a first Ctrl-C lets
+   * finish. A statement that SQLITE_BUSY refused did nothing (SQLite rolls back a statement of
+   * its own transaction), so it is run again; the whole wait over, `LOCK_TIMEOUT`.
+   */
+  async #autocommit<T>(sql: string, run: () => T): Promise<T> {
+    const wait = this.#writeLockWait!
+    const started = performance.now()
+    let busy: unknown
+    try {
+      for (;;) {
+        const left = wait.timeoutMs - (performance.now() - started)
+        this.#db.pragma(`busy_timeout = ${Math.max(0, Math.ceil(Math.min(left, LOCK_WAIT_SLICE_MS)))}`)
+        try {
+          return run()
+        } catch (error) {
+          if (!isBusy(error)) throw mapSqliteError(error, this.target, sql)
+          busy = error
+        }
+        if (left <= LOCK_WAIT_SLICE_MS) break
+        await nextTurn()
+      }
+    } finally {
+      this.#db.pragma(`busy_timeout = ${Math.ceil(wait.timeoutMs)}`)
+    }
+    if (wait.timeoutMs <= 0) throw mapSqliteError(busy, this.target, sql)
+    throw new PlumblineError({
+      code: 'LOCK_TIMEOUT',
+      message: `waited ${Math.round(performance.now() - started)} ms for the write lock of ${this.target.path}, held by another connection`,
+      hint: 'another process is writing (perhaps migrating); wait for it, or raise --lock-timeout',
+      details: { sqliteCode: String((busy as { code?: unknown }).code ?? ''), statement: sql },
+      cause: busy,
+    })
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
