@@ -297,6 +297,11 @@ for (const target of dialectTargets()) {
         expect(turns).toEqual(['abort', 'rollback'])
         expect(Date.now() - started).toBeLessThan(5000)
         expect(await b.conn.query('SELECT id FROM after_wait')).toEqual([{ id: 1 }])
+        // Several statements in one text run as one call.
+        await b.conn.execute('CREATE TABLE several_1 (id int); CREATE TABLE several_2 (id int)')
+        expect(
+          await b.conn.query("SELECT count(*) AS n FROM sqlite_schema WHERE name LIKE 'several%'"),
+        ).toEqual([{ n: 2 }])
         await lockB.release()
 
         // Never freed: LOCK_TIMEOUT once the whole timeout has passed, and nothing written.

@@ -143,17 +143,21 @@ class SqliteConnection implements Connection {
   async execute(sql: string): Promise<void> {
     this.#roundTrips++
     if (this.#slicesAutocommit(sql)) {
-      let single: Database.Statement | undefined
-      try {
-        single = this.#db.prepare(sql)
-      } catch (error) {
-        // Several statements: run as one call, as below (a retry could repeat the first ones).
-        if (!(error instanceof RangeError) && !isBusy(error)) throw mapSqliteError(error, this.target, sql)
-      }
-      if (single !== undefined) {
-        const statement = single
-        return this.#autocommit(sql, () => void (statement.reader ? statement.all() : statement.run()))
-      }
+      // Several statements in one text: run as one call, as below (a retry could repeat the first).
+      let several = false
+      await this.#autocommit(sql, () => {
+        let statement: Database.Statement
+        try {
+          statement = this.#db.prepare(sql)
+        } catch (error) {
+          if (!(error instanceof RangeError)) throw error
+          several = true
+          return
+        }
+        if (statement.reader) statement.all()
+        else statement.run()
+      })
+      if (!several) return
     }
     try {
       this.#db.exec(sql)
