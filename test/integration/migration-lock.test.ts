@@ -297,11 +297,14 @@ for (const target of dialectTargets()) {
         expect(turns).toEqual(['abort', 'rollback'])
         expect(Date.now() - started).toBeLessThan(5000)
         expect(await b.conn.query('SELECT id FROM after_wait')).toEqual([{ id: 1 }])
-        // Several statements in one text run as one call.
+        // Several statements in one text run as one call, as without a signal; so does one with
+        // a parameter nobody binds (NULL).
         await b.conn.execute('CREATE TABLE several_1 (id int); CREATE TABLE several_2 (id int)')
         expect(
           await b.conn.query("SELECT count(*) AS n FROM sqlite_schema WHERE name LIKE 'several%'"),
         ).toEqual([{ n: 2 }])
+        await b.conn.execute('INSERT INTO several_1 VALUES (?)')
+        expect(await b.conn.query('SELECT id FROM several_1')).toEqual([{ id: null }])
         await lockB.release()
 
         // Never freed: LOCK_TIMEOUT once the whole timeout has passed, and nothing written.

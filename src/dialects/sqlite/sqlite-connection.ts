@@ -143,21 +143,28 @@ class SqliteConnection implements Connection {
   async execute(sql: string): Promise<void> {
     this.#roundTrips++
     if (this.#slicesAutocommit(sql)) {
-      // Several statements in one text: run as one call, as below (a retry could repeat the first).
-      let several = false
+      // better-sqlite3 refuses (RangeError, before running anything) several statements in one
+      // text, which run as one call as below (a retry could repeat the first ones), and
+      // parameters left unbound, which that call binds to NULL.
+      let asOneCall = false
       await this.#autocommit(sql, () => {
         let statement: Database.Statement
         try {
           statement = this.#db.prepare(sql)
         } catch (error) {
           if (!(error instanceof RangeError)) throw error
-          several = true
+          asOneCall = true
           return
         }
-        if (statement.reader) statement.all()
-        else statement.run()
+        try {
+          if (statement.reader) statement.all()
+          else statement.run()
+        } catch (error) {
+          if (!(error instanceof RangeError && /parameter/i.test(error.message))) throw error
+          asOneCall = true
+        }
       })
-      if (!several) return
+      if (!asOneCall) return
     }
     try {
       this.#db.exec(sql)
