@@ -187,37 +187,69 @@ class SqliteConnection implements Connection {
    * signal (a migration run without a transaction, its tracking writes). Such a statement takes
    * the write lock on its own, and better-sqlite3 waits for it inside the call, where no signal
    * handler runs: a second Ctrl-C could not end the process until the whole lock timeout had
-   * passed. So it waits in slices with a turn of the event loop between two. The signal does not
-   * end this wait: the statement belongs to the migration under way, which a first Ctrl-C lets
-   * finish. A statement that SQLITE_BUSY refused did nothing (SQLite rolls back a statement of
-   * its own transaction), so it is run again; the whole wait over, `LOCK_TIMEOUT`.
+   * passed. So it waits in slices with a turn of the event loop between two (see
+   * {@link #waitForWriteLock}). The signal does not end this wait: the statement belongs to the
+   * migration under way, which a first Ctrl-C lets finish. A statement that SQLITE_BUSY refused did
+   * nothing (SQLite rolls back a statement of its own transaction), so it is run again.
    */
-  async #autocommit<T>(sql: string, run: () => T): Promise<T> {
-    const wait = this.#writeLockWait!
+  #autocommit<T>(sql: string, run: () => T): Promise<T> {
+    return this.#waitForWriteLock(this.#writeLockWait!, sql, run, { begin: false })
+  }
+
+  /**
+   * Runs `run` — `sql`, refused with SQLITE_BUSY until the write lock is free — waiting for the
+   * lock up to `wait.timeoutMs`: with a signal, in slices with a turn of the event loop between
+   * two, the busy timeout put back after; the whole wait over, `LOCK_TIMEOUT` (`LOCKED` with no
+   * wait at all). Where `begin` (a transaction's `BEGIN IMMEDIATE`: nothing of the step has run),
+   * an aborted signal ends the wait (`INTERRUPTED`), and either error says so in its details
+   * (`writeLockWait`).
+   */
+  async #waitForWriteLock<T>(
+    wait: WriteLockWait,
+    sql: string,
+    run: () => T,
+    { begin }: { readonly begin: boolean },
+  ): Promise<T> {
     const started = performance.now()
+    const sliced = wait.signal !== undefined
+    const slice = sliced ? LOCK_WAIT_SLICE_MS : wait.timeoutMs
     let busy: unknown
     try {
       for (;;) {
         const left = wait.timeoutMs - (performance.now() - started)
-        this.#db.pragma(`busy_timeout = ${Math.max(0, Math.ceil(Math.min(left, LOCK_WAIT_SLICE_MS)))}`)
+        if (sliced) this.#db.pragma(`busy_timeout = ${Math.max(0, Math.ceil(Math.min(left, slice)))}`)
         try {
           return run()
         } catch (error) {
           if (!isBusy(error)) throw mapSqliteError(error, this.target, sql)
           busy = error
         }
-        if (left <= LOCK_WAIT_SLICE_MS) break
+        if (left <= slice) break
         await nextTurn()
+        // The signal is looked at only once there is a wait: a step that starts after it was
+        // aborted (the one under way when Ctrl-C came) still runs when the lock is free.
+        if (begin && wait.signal?.aborted)
+          throw new PlumblineError({
+            code: 'INTERRUPTED',
+            message: `stopped on request after waiting ${Math.round(performance.now() - started)} ms for the write lock of ${this.target.path}`,
+            hint: 'run the command again to go on; another process is writing (perhaps migrating)',
+            // The transaction never began: what was to run in it did not.
+            details: { writeLockWait: true },
+          })
       }
     } finally {
-      this.#db.pragma(`busy_timeout = ${Math.ceil(wait.timeoutMs)}`)
+      if (sliced) this.#db.pragma(`busy_timeout = ${Math.ceil(wait.timeoutMs)}`)
     }
     if (wait.timeoutMs <= 0) throw mapSqliteError(busy, this.target, sql)
     throw new PlumblineError({
       code: 'LOCK_TIMEOUT',
       message: `waited ${Math.round(performance.now() - started)} ms for the write lock of ${this.target.path}, held by another connection`,
       hint: 'another process is writing (perhaps migrating); wait for it, or raise --lock-timeout',
-      details: { sqliteCode: String((busy as { code?: unknown }).code ?? ''), statement: sql },
+      details: {
+        sqliteCode: String((busy as { code?: unknown }).code ?? ''),
+        statement: sql,
+        ...(begin ? { writeLockWait: true } : {}),
+      },
       cause: busy,
     })
   }
@@ -249,50 +281,15 @@ class SqliteConnection implements Connection {
   async #begin(): Promise<void> {
     const wait = this.#writeLockWait
     if (wait === undefined) return this.execute('BEGIN IMMEDIATE')
-    const started = performance.now()
-    const sliced = wait.signal !== undefined
-    const slice = sliced ? LOCK_WAIT_SLICE_MS : wait.timeoutMs
-    let busy: unknown
-    try {
-      for (;;) {
-        const left = wait.timeoutMs - (performance.now() - started)
-        if (sliced) this.#db.pragma(`busy_timeout = ${Math.max(0, Math.ceil(Math.min(left, slice)))}`)
+    await this.#waitForWriteLock(
+      wait,
+      'BEGIN IMMEDIATE',
+      () => {
         this.#roundTrips++
-        try {
-          this.#db.exec('BEGIN IMMEDIATE')
-          return
-        } catch (error) {
-          if (!isBusy(error)) throw mapSqliteError(error, this.target, 'BEGIN IMMEDIATE')
-          busy = error
-        }
-        if (left <= slice) break
-        // The signal is looked at only once there is a wait: a step that starts after it was
-        // aborted (the one under way when Ctrl-C came) still runs when the lock is free.
-        await nextTurn()
-        if (wait.signal?.aborted)
-          throw new PlumblineError({
-            code: 'INTERRUPTED',
-            message: `stopped on request after waiting ${Math.round(performance.now() - started)} ms for the write lock of ${this.target.path}`,
-            hint: 'run the command again to go on; another process is writing (perhaps migrating)',
-            // The transaction never began: what was to run in it did not.
-            details: { writeLockWait: true },
-          })
-      }
-    } finally {
-      if (sliced) this.#db.pragma(`busy_timeout = ${Math.ceil(wait.timeoutMs)}`)
-    }
-    if (wait.timeoutMs <= 0) throw mapSqliteError(busy, this.target, 'BEGIN IMMEDIATE')
-    throw new PlumblineError({
-      code: 'LOCK_TIMEOUT',
-      message: `waited ${Math.round(performance.now() - started)} ms for the write lock of ${this.target.path}, held by another connection`,
-      hint: 'another process is writing (perhaps migrating); wait for it, or raise --lock-timeout',
-      details: {
-        sqliteCode: String((busy as { code?: unknown }).code ?? ''),
-        statement: 'BEGIN IMMEDIATE',
-        writeLockWait: true,
+        this.#db.exec('BEGIN IMMEDIATE')
       },
-      cause: busy,
-    })
+      { begin: true },
+    )
   }
 
   async backup(dest: string): Promise<void> {
